@@ -1,0 +1,1 @@
+"""Getting documents in: readers that turn uploaded bytes (PDF, DOCX, HTML, plain text) into text."""

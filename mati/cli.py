@@ -1,0 +1,180 @@
+"""The ``mati`` command: extract, ingest, search, serve, up."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import click
+
+from mati.errors import MatiError
+from mati.record import Kind, Record
+
+os.environ.setdefault("PYTHAINLP_OFFLINE", "1")  # never let pythainlp reach for the network
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(f"mati: {message}", err=True)
+    sys.exit(code)
+
+
+def render_text(record: Record) -> str:
+    """A readable Thai summary of a record."""
+    m = record.meeting
+    lines = [f"เอกสาร: {record.document.source_name}  ({record.document.media_type})"]
+    if record.document.title:
+        lines.append(f"เรื่อง: {record.document.title}")
+    lines.append("การประชุม")
+    if m.body:
+        lines.append(f"  คณะ: {m.body.name}" + (f" ({m.body.abbreviation})" if m.body.abbreviation else ""))
+    for label, value in (("ครั้งที่", m.session), ("วันที่", m.date), ("เวลา", m.start_time),
+                         ("สถานที่", m.venue), ("ระบบออนไลน์", m.online_platform),
+                         ("ประธาน", m.chair.name if m.chair else None)):
+        if value:
+            lines.append(f"  {label}: {value}")
+    for p in m.participants:
+        lines.append(f"  ผู้เข้าร่วม: {p.name}" + (f" ({p.role})" if p.role else ""))
+    lines.append(f"มติ ({len(record.resolutions)})")
+    for r in record.resolutions:
+        text = " ".join(r.text.split())
+        lines.append(f"  {r.number or '-'}. [{r.kind.value}] {text[:300]}{'…' if len(text) > 300 else ''}")
+    lines.append(f"หน่วยงาน ({len(record.agencies)})")
+    for a in record.agencies:
+        lines.append(f"  {a.name}" + (f" ({a.abbreviation})" if a.abbreviation else "") + f"  [{a.id}]")
+    lines.append(f"กำหนดเวลา ({len(record.deadlines)})")
+    for d in record.deadlines:
+        lines.append(f"  {d.text}: {d.start} – {d.end}" if d.start and d.start != d.end else f"  {d.text}: {d.end}")
+    lines.append(f"การดำเนินการ ({len(record.actions)})")
+    for a in record.actions:
+        lines.append(f"  {a.agency}: {a.task}" + (f" (ภายใน {a.due})" if a.due else ""))
+    return "\n".join(lines)
+
+
+@click.group()
+@click.version_option(package_name="mati")
+def main() -> None:
+    """Mati (มติ): Thai meeting minutes in, structured resolutions out."""
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="json", show_default=True)
+def extract(file: Path, fmt: str) -> None:
+    """Print the record of one document."""
+    from mati.pipeline import process
+
+    try:
+        record = process(file.read_bytes(), file.name)
+    except MatiError as e:
+        _fail(f"{file}: {e}", e.exit_code)
+    click.echo(record.to_json(indent=1) if fmt == "json" else render_text(record))
+
+
+def _files(paths: tuple[Path, ...]) -> Iterator[Path]:
+    for p in paths:
+        if p.is_dir():
+            yield from sorted(f for f in p.rglob("*") if f.is_file() and not f.name.startswith("."))
+        else:
+            yield p
+
+
+def ingest_paths(paths: tuple[Path, ...], database: str | None, quiet: bool = False) -> tuple[int, int, int]:
+    """Ingest files and folders; returns (stored, skipped as duplicates, failed)."""
+    from tqdm import tqdm
+
+    from corpus.ingest import ingest_file
+    from corpus.store import Store
+
+    store = Store(database)
+    files = list(_files(paths))
+    stored = skipped = failed = 0
+    try:
+        for f in tqdm(files, unit="doc", disable=quiet or not files, file=sys.stderr):
+            try:
+                created = ingest_file(store, f)
+            except MatiError as e:
+                failed += 1
+                tqdm.write(f"failed: {f}: {e}", file=sys.stderr)
+                continue
+            stored += created
+            skipped += not created
+    finally:
+        store.close()
+    return stored, skipped, failed
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--database", envvar="MATI_DATABASE_URL", help="SQLAlchemy URL (default: MATI_DATABASE_URL)")
+@click.option("--quiet", is_flag=True, help="no progress bar")
+def ingest(paths: tuple[Path, ...], database: str | None, quiet: bool) -> None:
+    """Ingest files and folders (recursively); already ingested files are skipped."""
+    stored, skipped, failed = ingest_paths(paths, database, quiet)
+    click.echo(f"stored {stored}, already present {skipped}, failed {failed}", err=True)
+    sys.exit(1 if failed else 0)
+
+
+@main.command()
+@click.argument("query", required=False, default="")
+@click.option("--agency", help="agency id, name or abbreviation (sub-units included)")
+@click.option("--body", help="the meeting body")
+@click.option("--kind", type=click.Choice([k.value for k in Kind]))
+@click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]))
+@click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]))
+@click.option("--limit", default=10, show_default=True)
+@click.option("--database", envvar="MATI_DATABASE_URL")
+def search(query: str, agency: str | None, body: str | None, kind: str | None, date_from: object,
+           date_to: object, limit: int, database: str | None) -> None:
+    """Search past resolutions, best first."""
+    from corpus.search import Filters
+    from corpus.store import Store
+
+    def day(v: object) -> date | None:
+        return v.date() if v is not None else None  # type: ignore[attr-defined]
+
+    store = Store(database)
+    try:
+        filters = Filters(agency=agency, body=body, kind=Kind(kind) if kind else None,
+                          date_from=day(date_from), date_to=day(date_to))
+        page = store.search(query or None, filters, limit=limit)
+    finally:
+        store.close()
+    if not page.items:
+        click.echo("ไม่พบมติที่ตรงกับคำค้น (no matching resolutions)", err=True)
+    for hit in page.items:
+        head = " ".join(str(x) for x in (hit.meeting_date or "", hit.body or "", hit.session or "") if x)
+        click.echo(f"[{hit.kind}] {head}  ({hit.source_name} #{hit.number or '-'})")
+        snippet = hit.snippet.replace("<mark>", "\x1b[1m").replace("</mark>", "\x1b[0m")
+        click.echo(f"    {snippet}")
+    click.echo(f"{page.total} resolution(s)", err=True)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True)
+@click.option("--workers", default=1, show_default=True)
+def serve(host: str, port: int, workers: int) -> None:
+    """Serve the API and the web page."""
+    import uvicorn
+
+    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True)
+def up(paths: tuple[Path, ...], host: str, port: int) -> None:
+    """The main job: ingest the sample documents (or PATHS), then serve on http://HOST:PORT."""
+    paths = paths or (Path("samples"),)
+    stored, skipped, failed = ingest_paths(paths, None)
+    click.echo(f"stored {stored}, already present {skipped}, failed {failed}; serving http://{host}:{port}",
+               err=True)
+    serve.callback(host=host, port=port, workers=1)  # type: ignore[misc]
+
+
+if __name__ == "__main__":
+    main()
