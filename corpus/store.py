@@ -8,8 +8,9 @@ tables denormalise what search and filters need. The schema is managed by Alembi
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -215,10 +216,14 @@ def _index_resolutions(session: Session, rows: Sequence[ResolutionRow], terms: S
 # --- engine ------------------------------------------------------------------------------
 
 
+def _in_memory(url: str) -> bool:
+    return url.startswith("sqlite") and make_url(url).database in (None, "", ":memory:")
+
+
 def _sqlite_engine(url: str) -> Engine:
     """SQLite with WAL, foreign keys, a busy timeout and real (transactional) BEGINs."""
     parsed = make_url(url)
-    memory = parsed.database in (None, "", ":memory:")
+    memory = _in_memory(url)
     if not memory:
         Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(
@@ -231,10 +236,10 @@ def _sqlite_engine(url: str) -> Engine:
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None  # pysqlite must not manage transactions; we BEGIN ourselves
         cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         if not memory:
             cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.close()
 
@@ -253,7 +258,6 @@ def upgrade(engine: Engine) -> None:
     """Bring the schema to the newest Alembic revision (one write transaction)."""
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
-    cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False).replace("%", "%%"))
     with engine.connect() as conn:
         conn.execution_options(**{_WRITE: True})
         with conn.begin():
@@ -272,6 +276,8 @@ class Store:
         self.engine = make_engine(self.url)
         upgrade(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # an in-memory database is one shared connection: one user at a time
+        self._lock: AbstractContextManager[Any] = threading.RLock() if _in_memory(self.url) else nullcontext()
 
     @property
     def fts(self) -> bool:
@@ -280,13 +286,13 @@ class Store:
 
     @contextmanager
     def _reading(self) -> Iterator[Session]:
-        with self._sessions() as session:
+        with self._lock, self._sessions() as session:
             yield session
 
     @contextmanager
     def _writing(self) -> Iterator[Session]:
         """One write transaction (BEGIN IMMEDIATE on SQLite): committed whole or not at all."""
-        with self.engine.connect() as conn:
+        with self._lock, self.engine.connect() as conn:
             conn.execution_options(**{_WRITE: True})
             with Session(bind=conn, expire_on_commit=False) as session, session.begin():
                 yield session

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import os
 import sys
 from collections.abc import Iterator
@@ -147,7 +148,7 @@ def search(query: str, agency: str | None, body: str | None, kind: str | None, d
     for hit in page.items:
         head = " ".join(str(x) for x in (hit.meeting_date or "", hit.body or "", hit.session or "") if x)
         click.echo(f"[{hit.kind}] {head}  ({hit.source_name} #{hit.number or '-'})")
-        snippet = hit.snippet.replace("<mark>", "\x1b[1m").replace("</mark>", "\x1b[0m")
+        snippet = html.unescape(hit.snippet.replace("<mark>", "\x1b[1m").replace("</mark>", "\x1b[0m"))
         click.echo(f"    {snippet}")
     click.echo(f"{page.total} resolution(s)", err=True)
 

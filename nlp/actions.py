@@ -22,11 +22,16 @@ TASK_MIN, TASK_MAX = 8, 160
 TASK_BREAK = re.compile(r"\n|\s(?:โดย|เพื่อ|ทั้งนี้|ซึ่ง|ในช่วง|ภายใน|ตั้งแต่|ตาม|อย่างน้อย|หรือ|และให้|รวมทั้ง)|\s{2,}")
 
 
-def _task(text: str, start: int, limit: int) -> str:
-    """The task phrase from ``start`` up to the first clause break (โดย, เพื่อ, ทั้งนี้, a time frame)."""
+def _task(text: str, start: int, limit: int) -> tuple[int, int]:
+    """Span of the task phrase from ``start`` up to the first clause break (โดย, เพื่อ, ทั้งนี้, a time frame)."""
+    while start < limit and text[start].isspace():
+        start += 1
     stop = min(limit, start + TASK_MAX)
     m = TASK_BREAK.search(text, start + TASK_MIN, stop) if start + TASK_MIN < stop else None
-    return text[start : m.start() if m else stop].strip()
+    end = m.start() if m else stop
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
 
 
 def _chain(mentions: list[tuple[int, int, Agency]], i: int, text: str) -> tuple[list[Agency], int]:
@@ -72,7 +77,8 @@ def find_actions(
                 continue
             task_start = future.end() if future else end
             line_end = text.find("\n", task_start)
-            task = _task(text, task_start, min(re_, line_end if line_end >= 0 else re_))
+            ts, te = _task(text, task_start, min(re_, line_end if line_end >= 0 else re_))
+            task = text[ts:te]
             if not task or NOT_A_TASK.match(task):
                 continue
             para_end = text.find("\n", task_start)
@@ -81,6 +87,6 @@ def find_actions(
             for agency in chain:
                 out.append(Action(
                     agency=agency.abbreviation or agency.name, agency_id=agency.id, task=task,
-                    due=due.end if due else None, resolution=res.number, span=(s, task_start + len(task)),
+                    due=due.end if due else None, resolution=res.number, span=(s, te),
                 ))
     return out

@@ -42,10 +42,11 @@ KIND_BY_HEAD = (
 # words that continue a committee's name after a space
 CONTINUATIONS = ("เกี่ยวกับ", "ด้าน", "ว่าด้วย", "ประจำ", "วุฒิสภา", "สภาผู้แทนราษฎร", "แห่งชาติ", "ระดับ")
 # words that end a name written without spaces ("คณะกรรมการปฏิรูปประเทศต่อไป")
-NAME_STOPS = frozenset(
-    "ต่อไป ได้ จะ เป็น โดย ซึ่ง มีมติ ได้มี ประชุม เสนอ รับทราบ เห็นชอบ มอบหมาย ครั้งที่ ที่ประชุม "
-    "ร่วมกับ แล้ว นั้น ดังกล่าว ทั้งนี้ อีก ต่อ ในการ หรือ ไป ดำเนินการ กำหนด พร้อม".split()
-)
+NAME_STOPS = frozenset({
+    "ต่อไป", "ได้", "จะ", "เป็น", "โดย", "ซึ่ง", "มีมติ", "ได้มี", "ประชุม", "เสนอ",
+    "รับทราบ", "เห็นชอบ", "มอบหมาย", "ครั้งที่", "ที่ประชุม", "ร่วมกับ", "แล้ว", "นั้น", "ดังกล่าว", "ทั้งนี้",
+    "อีก", "ต่อ", "ในการ", "หรือ", "ไป", "ดำเนินการ", "กำหนด", "พร้อม",
+})
 # an abbreviation is consonants and dots (สป.มท., อ.ก.พ.ร.ฯ, สทนช.) or an English acronym (OPDC)
 _ABBR_SHAPE = re.compile(r"^(?:สำนักงาน\s?)?(?:[ก-ฮ]{1,5}\.?){1,6}ฯ?$|^[A-Z][A-Za-z]{1,7}$")
 MAX_NAME_SPACES = 3
@@ -305,7 +306,7 @@ def find_agencies(text: str) -> list[Agency]:
         form = text[s:e]
         if agency_id is not None:
             f = c.entity_for_registry(agency_id) if registry().get(agency_id) else c.found[agency_id]
-        elif form.endswith("ฯ") or _expand(form) == form and not form.startswith(COMMITTEE_HEADS):
+        elif form.endswith("ฯ") or (_expand(form) == form and not form.startswith(COMMITTEE_HEADS)):
             pending.append((s, e))
             continue
         else:

@@ -17,7 +17,10 @@ TITLE = (
     r"|(?:พล|พ|ร|จ)\.(?:[ตอร]\.)?[อทต]\.|นางสาว|นาย|นาง|น\.ส\.|ดร\.|ศ\.|รศ\.|ผศ\.|ศาสตราจารย์|รองศาสตราจารย์"
     r"|ผู้ช่วยศาสตราจารย์|นายแพทย์|แพทย์หญิง|นพ\.|พญ\.|หม่อมราชวงศ์|หม่อมหลวง|ม\.ร\.ว\.|ม\.ล\."
 )
-PERSON = rf"(?:(?:{TITLE})\s?)+[ก-๛]+\s[ก-๛]+"
+# นายกรัฐมนตรี, นายอำเภอ ... are positions, not "นาย" + a name; a surname is not a function word
+_NOT_A_NAME = r"(?!ก(?:รัฐมนตรี|เทศมนตรี|องค์การ|สมาคม|สภา)|อำเภอ|ทะเบียน|ช่าง|ด่าน|ท่า|ทหาร|ตำรวจ|จ้าง|ประกัน|ก\s)"
+_NOT_A_SURNAME = r"(?!(?:เป็น|และ|ได้|ที่|ซึ่ง|โดย|ใน|จะ|กับ|ให้|ว่า|ร่วม|พร้อม|ประธาน|รอง)(?![ก-๛]))"
+PERSON = rf"(?:(?:{TITLE})\s?)+{_NOT_A_NAME}[ก-๛]+\s{_NOT_A_SURNAME}[ก-๛]+"
 CHAIR = [
     re.compile(rf"(?P<name>{PERSON})\s*(?:\([^)]*\)\s*)?(?:ทำหน้าที่|ใน(?:ฐานะ|ตำแหน่ง))?\s*(?:เป็น)?ประธาน(?!กรรมการ\S)"),
     # "ร้อยเอก ธรรมนัส พรหมเผ่า รัฐมนตรีว่าการกระทรวง... เป็นประธานการประชุม"
@@ -42,8 +45,8 @@ PLATFORMS = (
     ("ระบบอิเล็กทรอนิกส์", re.compile(r"(?:ผ่าน|ทาง)ระบบ(?:การประชุม)?(?:ทาง)?(?:สื่อ)?อิเล็กทรอนิก", re.I)),
 )
 BODY_KINDS = {"committee", "subcommittee", "working_group", "council", "cabinet", "legislature"}
-TODAY = re.compile(r"วันนี้")
-_PAST = re.compile(r"(?:เมื่อ|ประชุม(?:ครั้งที่\s*\S+)?)\s*$")
+_PAST = re.compile(r"(?:เมื่อ|ประชุม(?:ครั้งที่\s*\S+)?|วันนี้\s*\()\s*$")
+DEADLINE_CUE = re.compile(r"(?:ภายใน|ถึง|ก่อน|ไม่เกิน|ตั้งแต่)\s*$")
 
 
 def _alone_on_line(header: str, p: Period) -> bool:
@@ -59,7 +62,8 @@ def _date(header: str) -> Period | None:
         before = header[max(0, p.span[0] - 25) : p.span[0]]
         if _PAST.search(before) or "ประชุม" in before:
             return p
-    return next((p for p in found if not _alone_on_line(header, p)), None)
+    return next((p for p in found if not _alone_on_line(header, p) and p.text.startswith("วัน")
+                 and not DEADLINE_CUE.search(header[max(0, p.span[0] - 15) : p.span[0]])), None)
 
 
 def _person(m: re.Match[str], role: str | None = None) -> Named:
@@ -106,6 +110,6 @@ def find_meeting(text: str, agencies: list[Agency]) -> tuple[Meeting, Period | N
     if body:
         meeting.body = Named(name=body.name, abbreviation=body.abbreviation, agency=body.id,
                              span=body.mentions[0])
-    if meeting.date is None and published and TODAY.search(header):
-        meeting.date = published  # news of a meeting held "today" (วันนี้) on its publication date
+    if meeting.date is None and published:
+        meeting.date = published  # news that names no other date reports a meeting of its publication day
     return meeting, when, published

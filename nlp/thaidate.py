@@ -53,7 +53,7 @@ _RANGE_SEP = r"\s*(?:-|–|—|ถึง|จนถึง|ถึงวันท�
 # the order matters: longer forms first
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("fiscal_quarter", re.compile(
-        rf"ไตรมาส(?:ที่)?\s*(?P<q>[1-4])\s*(?:ของ\s*)?(?:ปีงบประมาณ|ปีงบฯ)\s*(?:พ\.\s?ศ\.\s*)?(?P<y1>\d{{4}})")),
+        r"ไตรมาส(?:ที่)?\s*(?P<q>[1-4])\s*(?:ของ\s*)?(?:ปีงบประมาณ|ปีงบฯ)\s*(?:พ\.\s?ศ\.\s*)?(?P<y1>\d{4})")),
     ("fiscal_year", re.compile(
         rf"(?:ปีงบประมาณ|ปีงบฯ)\s*(?:พ\.\s?ศ\.\s*)?(?P<y1>\d{{4}})(?:{_RANGE_SEP}(?:พ\.\s?ศ\.\s*)?(?P<y2>\d{{4}}))?")),
     ("day_range", re.compile(
@@ -67,7 +67,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("month", re.compile(rf"(?<![ก-๛])(?P<m1>{_MONTH})\s*(?P<y1>{_ERA}?[12]\d{{3}})")),
     ("year_range", re.compile(
         rf"(?:ปี|พ\.\s?ศ\.|ค\.\s?ศ\.)\s*(?:พ\.\s?ศ\.\s*)?(?P<y1>[12]\d{{3}}){_RANGE_SEP}(?:พ\.\s?ศ\.\s*)?(?P<y2>[12]\d{{3}})")),
-    ("year", re.compile(rf"(?:ปี|พ\.\s?ศ\.|ค\.\s?ศ\.)\s*(?:พ\.\s?ศ\.\s*)?(?P<y1>[12]\d{{3}})(?!\d)")),
+    ("year", re.compile(r"(?:ปี|พ\.\s?ศ\.|ค\.\s?ศ\.)\s*(?:พ\.\s?ศ\.\s*)?(?P<y1>[12]\d{3})(?!\d)")),
     ("duration", re.compile(
         r"(?:ภายใน|ในระยะเวลา|ไม่เกิน|ภายในระยะเวลา)\s*(?P<n>\d{1,3})\s*(?P<unit>วันทำการ|วัน|สัปดาห์|อาทิตย์|เดือน|ปี)")),
 ]

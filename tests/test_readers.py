@@ -223,6 +223,27 @@ def test_html_sniffed_despite_txt_name_and_published_from_json_ld() -> None:
     assert reading.text.startswith("ที่ประชุมมีมติอนุมัติ")
 
 
+def test_xhtml_with_xml_declaration() -> None:
+    page = (
+        '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>'
+        '<html xmlns="http://www.w3.org/1999/xhtml"><head><title>สรุปผลการประชุม</title>'
+        '<meta name="date" content="2024-01-05"/></head><body><div><p>ที่ประชุมมีมติเห็นชอบให้ดำเนินโครงการ'
+        "ตามที่เสนอ และมอบหมายให้กองแผนงานติดตามผลการดำเนินงานต่อไป</p></div></body></html>"
+    )
+    reading = read(page.encode("utf-8"), "page.xhtml")
+    assert (reading.media_type, reading.title, reading.published) == (
+        HTML,
+        "สรุปผลการประชุม",
+        datetime.date(2024, 1, 5),
+    )
+    assert reading.text.startswith("ที่ประชุมมีมติเห็นชอบ")
+
+
+def test_page_with_only_navigation_is_empty() -> None:
+    with pytest.raises(EmptyDocument, match="HTML"):
+        read(b"<html><body><nav><a href='/'>home</a></nav></body></html>", "nav.html")
+
+
 def test_text_mentioning_tags_stays_plain() -> None:
     text = "บันทึก: ใช้แท็ก <p> สำหรับย่อหน้า\nและ <br> สำหรับขึ้นบรรทัดใหม่"
     reading = read(text.encode("utf-8"), "note.txt")

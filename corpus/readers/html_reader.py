@@ -28,6 +28,7 @@ _DATE_KEYS = (
 )
 _LB = "\u2063"  # stands for <lb/> while whitespace is collapsed
 _SPACES = re.compile(r"[ \t\r\n\u00a0]+")
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 
 
@@ -96,7 +97,7 @@ def _parse_date(value: str) -> datetime.date | None:
 def _metadata(html: str) -> tuple[str, datetime.date | None]:
     """Title (og:title, <title>, <h1>) and published date (meta tags, JSON-LD) from the page head."""
     try:
-        tree = lxml.html.fromstring(html)
+        tree = lxml.html.fromstring(_XML_DECL.sub("", html, count=1))
     except (etree.ParserError, ValueError):
         return "", None
     metas: dict[str, str] = {}

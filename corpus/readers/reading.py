@@ -35,7 +35,7 @@ _MANY_BLANKS = re.compile(r"\n(?:[ \t]*\n){2,}")
 
 def tidy(text: str) -> str:
     """NFC, Thai defect repair, unified newlines, no control chars, at most one blank line in a row."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\n").replace("\v", "\n")
     text = text.replace("\u2028", "\n").replace("\u2029", "\n\n")
     text = repair_thai(unicodedata.normalize("NFC", text))
     text = _CONTROL.sub("", text)

@@ -1,0 +1,146 @@
+"""corpus.search: Thai full-text search with filters, ranking and snippets."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pytest
+from sqlalchemy import text
+
+from corpus.search import Filters, fts_expression, fts_key, query_terms, snippet
+from corpus.store import Store
+from mati.record import Kind, Record
+
+
+def _ids(page: object) -> list[tuple[str, str | None]]:
+    return [(h.document_id[0], h.number) for h in page.items]  # type: ignore[attr-defined]
+
+
+def test_thai_words_are_found(corpus_filled: Store) -> None:
+    page = corpus_filled.search("ถอดบทเรียน")
+    assert sorted(_ids(page)) == [("a", "1"), ("b", "1")]
+    assert page.total == 2
+    assert all(h.score is not None for h in page.items)
+    assert page.items[0].score <= page.items[1].score  # bm25: lower is better
+
+
+def test_terms_are_anded_by_default_or_ored(corpus_filled: Store) -> None:
+    assert _ids(corpus_filled.search("ถอดบทเรียน งบประมาณ")) == [("a", "1")]
+    either = corpus_filled.search("ถอดบทเรียน งบประมาณ", match="any")
+    assert sorted(_ids(either)) == [("a", "1"), ("a", "2"), ("b", "1")]
+
+
+def test_thai_and_arabic_digits_match_each_other(corpus_filled: Store) -> None:
+    # resolution a/1 writes ๒๕๖๓, a/2 writes 2563
+    assert sorted(_ids(corpus_filled.search("๒๕๖๓"))) == [("a", "1"), ("a", "2")]
+    assert sorted(_ids(corpus_filled.search("2563"))) == [("a", "1"), ("a", "2")]
+
+
+def test_fts_keeps_thai_marks_inside_tokens(corpus_filled: Store) -> None:
+    """With the default unicode61 tokenizer "บทเรียน" would split at the vowel mark into "บทเร"+"ยน"."""
+    with corpus_filled.engine.connect() as conn:
+
+        def n(expr: str) -> int:
+            sql = "SELECT count(*) FROM resolutions_fts WHERE resolutions_fts MATCH :q"
+            return conn.execute(text(sql), {"q": expr}).scalar_one()
+
+        assert n('"บทเรียน"') == 2
+        assert n('"ยน"') == 0
+        assert n('"บทเร"') == 0
+
+
+def test_ranking_prefers_more_matches(
+    corpus_store: Store, corpus_records: list[Record], corpus_make_record: Callable[..., Record]
+) -> None:
+    dense = corpus_make_record(
+        "d" * 64,
+        [("1", Kind.other, "งบประมาณ งบประมาณ งบประมาณ การใช้งบประมาณ", [])],
+        date=dt.date(2019, 1, 1),
+    )
+    for r in [*corpus_records, dense]:
+        corpus_store.add(r)
+    page = corpus_store.search("งบประมาณ")
+    assert page.items[0].document_id == "d" * 64
+
+
+def test_filters_with_a_query(corpus_filled: Store) -> None:
+    q = "ถอดบทเรียน"
+    assert _ids(corpus_filled.search(q, Filters(kind=Kind.assign))) == [("b", "1")]
+    assert _ids(corpus_filled.search(q, Filters(date_to=dt.date(2020, 12, 31)))) == [("a", "1")]
+    assert _ids(corpus_filled.search(q, Filters(date_from=dt.date(2021, 6, 1)))) == [("b", "1")]
+    assert _ids(corpus_filled.search(q, Filters(agency="สำนักงาน ก.พ.ร."))) == [("b", "1")]
+    assert _ids(corpus_filled.search(q, Filters(body="ก.พ.ร."))) == [("a", "1")]
+    assert _ids(corpus_filled.search(q, Filters(body="อนุกรรมการ"))) == [("b", "1")]
+    assert corpus_filled.search(q, Filters(kind=Kind.reject)).total == 0
+
+
+def test_agency_filter_includes_units_and_written_forms(corpus_filled: Store) -> None:
+    ministry = corpus_filled.resolutions(Filters(agency="กระทรวงมหาดไทย"))
+    assert sorted(_ids(ministry)) == [("a", "1"), ("a", "2")]
+    assert sorted(_ids(corpus_filled.resolutions(Filters(agency="moi")))) == [("a", "1"), ("a", "2")]
+    assert _ids(corpus_filled.resolutions(Filters(agency="ปค."))) == [("a", "2")]
+    assert _ids(corpus_filled.resolutions(Filters(agency="สป.มท"))) == [("a", "1")]  # no final dot
+    # unknown to the registry: falls back to the stored agency names
+    assert _ids(corpus_filled.resolutions(Filters(agency="ศูนย์ปฏิบัติการพิเศษ"))) == [("c", "1")]
+    assert corpus_filled.resolutions(Filters(agency="กรมที่ไม่มีอยู่จริง")).total == 0
+
+
+def test_no_query_lists_newest_meeting_first(corpus_filled: Store) -> None:
+    page = corpus_filled.search(None)
+    assert _ids(page) == [("b", "1"), ("b", "2"), ("a", "1"), ("a", "2"), ("c", "1")]
+    assert all(h.score is None for h in page.items)
+    assert _ids(corpus_filled.search("   ", Filters(kind=Kind.acknowledge))) == [("a", "2")]
+    paged = corpus_filled.search(None, limit=2, offset=2)
+    assert paged.total == 5 and _ids(paged) == [("a", "1"), ("a", "2")]
+
+
+def test_hit_fields(corpus_filled: Store) -> None:
+    hit = corpus_filled.search("เบิกจ่าย").items[0]
+    assert hit.kind is Kind.acknowledge
+    assert hit.body == "คณะกรรมการพัฒนาระบบราชการ"
+    assert hit.session == "2/2563"
+    assert hit.meeting_date == dt.date(2020, 3, 17)
+    assert hit.source_name == "aaaaaaaa.txt"
+    assert hit.text.startswith("2. รับทราบ")
+
+
+def test_snippet_marks_real_thai_text(corpus_filled: Store) -> None:
+    hit = corpus_filled.search("ถอดบทเรียน", Filters(kind=Kind.approve)).items[0]
+    assert "<mark>ถอดบทเรียน</mark>" in hit.snippet
+    assert "การบริหาร" in hit.snippet  # the original words, not the space-separated index text
+    digits = corpus_filled.search("2563", Filters(kind=Kind.approve)).items[0]
+    assert "<mark>๒๕๖๓</mark>" in digits.snippet  # marked as written
+
+
+@pytest.mark.parametrize(
+    "query",
+    ['"', "NEAR(a b)", "ถอด* OR", "AND", "-บทเรียน", "(", "col:ถอด", "'; DROP TABLE documents; --"],
+)
+def test_query_syntax_is_never_interpreted(corpus_filled: Store, query: str) -> None:
+    corpus_filled.search(query)  # no FTS5 syntax error
+    assert corpus_filled.documents().total == 3
+
+
+def test_punctuation_only_query_finds_nothing(corpus_filled: Store) -> None:
+    assert corpus_filled.search("...!?").total == 0
+
+
+def test_query_terms_and_expression() -> None:
+    assert fts_expression(['a"b', "ค"]) == '"a""b" AND "ค"'
+    assert fts_expression(["x", "y"], "any") == '"x" OR "y"'
+    assert fts_key("สป.มท.") == "สปมท"
+    assert fts_key("เรียน") == "เรียน"
+
+
+def test_query_terms_use_index_terms(corpus_registry: object) -> None:
+    assert query_terms("ถอดบทเรียน ๒๕๖๓ ถอดบทเรียน") == ["ถอด", "บทเรียน", "2563"]
+
+
+def test_snippet_escapes_html_and_windows_long_text(corpus_registry: object) -> None:
+    assert snippet("ข้อเสนอ <ทดลอง> & อื่น", []) == "ข้อเสนอ &lt;ทดลอง&gt; &amp; อื่น"
+    long_text = "ก" * 300 + " ที่ประชุมมีมติให้ถอดบทเรียน " + "ข" * 300
+    s = snippet(long_text, ["ถอด", "บทเรียน"])
+    assert s.startswith("…") and s.endswith("…")
+    assert "<mark>ถอดบทเรียน</mark>" in s
+    assert len(s) < 300
