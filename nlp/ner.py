@@ -72,9 +72,24 @@ def parse_tagged(line: str) -> list[tuple[str, str | None]]:
     return [(t, lab) for t, lab in out if t]
 
 
+# brackets and quotes newmm glues onto a neighbouring number or word: "(5" -> "(", "5"
+_EDGE_PUNCT = re.compile(r"^([(\[{<\"'“‘]*)(.*?)([)\]}>\"'”’,;!?]*)$", re.DOTALL)
+
+
 def tokenize(text: str) -> list[str]:
-    """pythainlp newmm word tokens, whitespace kept, so that ``"".join(tokens) == text``."""
-    return word_tokenize(text, engine="newmm", keep_whitespace=True) if text else []
+    """pythainlp newmm word tokens, whitespace kept (``"".join(tokens) == text``).
+
+    Brackets and quotes at the edges of a token are split off, so that a paragraph and its
+    ThaiNER segments tokenised one by one give the same tokens around an entity.
+    """
+    out: list[str] = []
+    for tok in word_tokenize(text, engine="newmm", keep_whitespace=True) if text else []:
+        m = _EDGE_PUNCT.match(tok)
+        if m is None or len(tok) == 1 or (not m.group(1) and not m.group(3)):
+            out.append(tok)
+            continue
+        out += [*m.group(1), *([m.group(2)] if m.group(2) else []), *m.group(3)]
+    return out
 
 
 def to_bio(line: str) -> tuple[list[str], list[str]]:

@@ -31,7 +31,7 @@ import pycrfsuite  # noqa: E402
 from nlp.ner import MODEL, features, prf, to_bio  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "thainer-1.5"
-GRID: tuple[tuple[float, float], ...] = ((0.05, 0.01), (0.1, 0.05), (0.2, 0.01), (0.5, 0.005))
+GRID: tuple[tuple[float, float], ...] = ((0.02, 0.01), (0.05, 0.01), (0.05, 0.1), (0.2, 0.01))
 MAX_ITERATIONS = 200
 MAX_MODEL_BYTES = 15 * 1024 * 1024
 

@@ -14,9 +14,10 @@ from mati.errors import DocumentTooLarge, EmptyDocument, MatiError, UnreadableDo
 from .boilerplate import strip_boilerplate
 from .docx_reader import read_docx
 from .html_reader import read_html
+from .image_reader import read_image
 from .pdf_reader import read_pdf
 from .reading import DOCX, HTML, PDF, PLAIN, Reading
-from .sniff import ZIP, hinted_type, looks_like_html, sniff_binary, zip_kind
+from .sniff import IMAGE_TYPES, ZIP, hinted_type, looks_like_html, sniff_binary, zip_kind
 from .text_reader import read_text
 from .textcodec import decode_bytes
 from .thai_repair import repair_thai
@@ -24,13 +25,17 @@ from .thai_repair import repair_thai
 __all__ = ["DOCX", "HTML", "PDF", "PLAIN", "Reading", "read", "repair_thai", "strip_boilerplate"]
 
 log = logging.getLogger(__name__)
-_NAMES = {PLAIN: "text file", HTML: "HTML", PDF: "PDF", DOCX: "DOCX", ZIP: "DOCX/ZIP"}
+_NAMES = {PLAIN: "text file", HTML: "HTML", PDF: "PDF", DOCX: "DOCX", ZIP: "DOCX/ZIP"} | {
+    kind: kind.split("/")[1].upper() + " image" for kind in IMAGE_TYPES
+}
 
 
 def _read(data: bytes, hint: str) -> tuple[str, Reading]:
     kind = sniff_binary(data)
     if kind == PDF:
         return PDF, read_pdf(data)
+    if kind in IMAGE_TYPES:
+        return kind, read_image(data, kind)
     if kind == ZIP:
         kind, archive = zip_kind(data)
         with archive:
@@ -46,9 +51,10 @@ def _read(data: bytes, hint: str) -> tuple[str, Reading]:
 def read(data: bytes, filename: str = "", media_type: str | None = None) -> Reading:
     """Read a document of any supported type; the filename and ``media_type`` are only hints.
 
+    PNG, JPEG and TIFF images, and PDF pages without a usable text layer, are read by OCR (Tesseract).
     Raises DocumentTooLarge before parsing, EmptyDocument when there is no text, UnsupportedType for
-    images, executables, archives and other non-documents, UnreadableDocument (ReaderLimitExceeded)
-    for corrupt, encrypted, scanned or dangerous files.
+    other images, executables, archives and other non-documents, UnreadableDocument
+    (ReaderLimitExceeded) for corrupt, encrypted or dangerous files, or when OCR is needed but missing.
     """
     limit = settings().max_upload_bytes
     if len(data) > limit:

@@ -1,4 +1,8 @@
-"""PDF: the text layer page by page with pdfplumber (no OCR yet)."""
+"""PDF: the text layer page by page with pdfplumber; OCR for pages whose layer is missing or junk.
+
+A page is OCR'd when its text layer is empty or scores below ``QUALITY_THRESHOLD`` (legacy-font
+junk, broken marks); the OCR text replaces the layer only if it scores better.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +11,66 @@ import logging
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfplumber.utils import extract_text as chars_to_text
 
 from mati.config import settings
 from mati.errors import ReaderLimitExceeded, UnreadableDocument
 from mati.record import Page
 
+from .ocr import OcrUnavailable, ocr_pdf_pages
+from .quality import QUALITY_THRESHOLD, page_quality
 from .reading import PDF, Reading, tidy
 
 log = logging.getLogger(__name__)
 X_TOLERANCE = 1.5  # points; Thai marks sit at zero width on their base letter, so no spurious spaces
 Y_TOLERANCE = 3
+_MARKS = frozenset("\u0e31\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e3a\u0e47\u0e48\u0e49\u0e4a\u0e4b\u0e4c\u0e4d\u0e4e")
+_SARA_AM, _NIKHAHIT, _SARA_AA = "\u0e33", "\u0e4d", "\u0e32"
+
+
+def _on_baseline(chars: list[dict]) -> list[dict]:
+    """Chars whose ``top`` is their baseline, so letters from fonts with different ascents share a line.
+
+    (LibreOffice writes Thai in the Thai font and digits in a Latin one: grouped by the top of their
+    font boxes, "ครั้งที่ 2/2567" splits into two lines.)
+    """
+    out = []
+    for char in chars:
+        matrix = char.get("matrix")
+        if matrix and len(matrix) == 6 and matrix[1] == 0 and matrix[2] == 0 and char.get("upright", True):
+            char = {**char, "top": char["bottom"] + char["y0"] - matrix[5]}
+        out.append(char)
+    return out
+
+
+def _seat_thai_marks(chars: list[dict]) -> list[dict]:
+    """Put zero-width Thai marks on the letter drawn just before them, so sorting by x keeps their order.
+
+    Some exporters (LibreOffice) draw an above/below mark at the right edge of its consonant, where it
+    sorts after the next letter ("ครงั้" for "ครั้ง"), and split SARA AM into a zero-width "ำ" (its
+    NIKHAHIT) and a SARA AA glyph ("สำา"): that "ำ" is read as NIKHAHIT, which ``repair_thai`` joins.
+    """
+    fixed: list[dict] = []
+    base: dict | None = None
+    for index, char in enumerate(chars):
+        text = char.get("text", "")
+        zero_width = char["x1"] - char["x0"] < 0.5
+        if (
+            zero_width
+            and text == _SARA_AM
+            and _SARA_AA in "".join(c.get("text", "") for c in chars[index + 1 : index + 3])
+        ):
+            text = _NIKHAHIT
+        if zero_width and text in _MARKS and base is not None:
+            near = base["x0"] - 1 <= char["x0"] <= base["x1"] + 1 and abs(base["top"] - char["top"]) < 20
+            if near:
+                middle = (base["x0"] + base["x1"]) / 2 + 0.01 * (index - base["index"])
+                fixed.append({**char, "text": text, "x0": middle, "x1": base["x1"]})
+                continue
+        fixed.append({**char, "text": text} if text != char.get("text") else char)
+        if text not in _MARKS:
+            base = {**char, "index": index}
+    return fixed
 
 
 def _is_encryption_error(exc: BaseException | None) -> bool:
@@ -59,18 +113,46 @@ def read_pdf(data: bytes, *, first_pages: int | None = None) -> Reading:
         if count == 0:
             raise UnreadableDocument("corrupt PDF: no pages found")
         texts: list[str] = []
-        pages: list[Page] = []
         for number, page in enumerate(pdf.pages[:first_pages], start=1):
             try:
-                text = page.extract_text(x_tolerance=X_TOLERANCE, y_tolerance=Y_TOLERANCE) or ""
+                chars = _seat_thai_marks(_on_baseline(page.chars))
+                text = chars_to_text(chars, x_tolerance=X_TOLERANCE, y_tolerance=Y_TOLERANCE) or ""
             except Exception as exc:  # one broken page should not lose the others
                 log.warning("PDF page %d unreadable: %s", number, exc)
                 text = ""
             finally:
                 page.close()
             texts.append(tidy(text))
-            pages.append(Page(number=number, method="text"))
-        if not any(t.strip() for t in texts):
-            raise UnreadableDocument("no text layer (scanned PDF?); OCR is not available yet")
         title = _title(pdf.metadata or {})
+    texts, pages = _with_ocr(data, texts)
     return Reading(text="\n\n".join(t for t in texts if t), media_type=PDF, title=title, pages=pages)
+
+
+def _with_ocr(data: bytes, texts: list[str]) -> tuple[list[str], list[Page]]:
+    """OCR the pages whose text layer is empty or junk; keep whichever reading of each page scores better."""
+    pages = [Page(number=number, method="text") for number in range(1, len(texts) + 1)]
+    scores = [page_quality(text).score if text.strip() else 0.0 for text in texts]
+    weak = [number for number, score in enumerate(scores, start=1) if score < QUALITY_THRESHOLD]
+    if not weak:
+        return texts, pages
+    try:
+        results = ocr_pdf_pages(data, weak)
+    except OcrUnavailable as exc:
+        if any(text.strip() for text in texts) and len(weak) < len(texts):
+            log.warning("%d PDF page(s) need OCR, which is unavailable: %s", len(weak), exc)
+            return texts, pages
+        what = "no text layer (scanned PDF?)" if not any(texts) else "an unreadable text layer (legacy font?)"
+        raise UnreadableDocument(f"the PDF has {what} and OCR is not available: {exc}") from exc
+    except Exception as exc:  # a page pdfium cannot render: keep what the text layer gave
+        if not any(text.strip() for text in texts):
+            raise UnreadableDocument(f"no text layer, and the pages cannot be rendered for OCR: {exc}") from exc
+        log.warning("PDF pages could not be rendered for OCR: %s", exc)
+        return texts, pages
+    for number, (raw, confidence) in zip(weak, results, strict=True):
+        text = tidy(raw)
+        if text.strip() and page_quality(text).score > scores[number - 1]:
+            texts[number - 1] = text
+            pages[number - 1] = Page(number=number, method="ocr", confidence=confidence)
+    if not any(text.strip() for text in texts):
+        raise UnreadableDocument("no text layer (scanned PDF?), and OCR found no text on any page")
+    return texts, pages

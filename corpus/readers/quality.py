@@ -47,7 +47,7 @@ def _dictionary() -> frozenset[str]:
     return frozenset(thai_words())
 
 
-def _thai_dict_rate(text: str) -> float:
+def thai_dict_rate(text: str) -> float:
     """Share of Thai characters that fall in tokens found in the dictionary."""
     from pythainlp.tokenize import word_tokenize
 
@@ -94,7 +94,7 @@ def page_quality(text: str) -> Quality:
         return Quality(score=0.0, thai_share=0.0, dangling=0.0, dict_rate=0.0)
     thai_share = thai / letters
     dangling = sum(len(m.group()) for m in _DANGLING.finditer(text)) / thai if thai else 0.0
-    dict_rate = _thai_dict_rate(text) if thai else 0.0
+    dict_rate = thai_dict_rate(text) if thai else 0.0
     junk = _latin_junk(text) if thai < letters else 0.0
     thai_score = max(0.0, dict_rate - 5 * dangling)
     score = thai_share * thai_score + (1 - thai_share) * (1 - junk)

@@ -11,15 +11,23 @@ from mati.errors import UnreadableDocument, UnsupportedType
 from .reading import DOCX, HTML, PDF, PLAIN
 
 ZIP = "application/zip"
+PNG = "image/png"
+JPEG = "image/jpeg"
+TIFF = "image/tiff"
+IMAGE_TYPES = {PNG: "a PNG image", JPEG: "a JPEG image", TIFF: "a TIFF image"}
+
+# Images we read by OCR.
+_IMAGES: list[tuple[bytes, str]] = [
+    (b"\x89PNG\r\n\x1a\n", PNG),
+    (b"\xff\xd8\xff", JPEG),
+    (b"II*\x00", TIFF),
+    (b"MM\x00*", TIFF),
+]
 
 # Binary formats we recognise only to refuse them clearly.
 _REFUSED: list[tuple[bytes, str]] = [
-    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
     (b"GIF87a", "a GIF image"),
     (b"GIF89a", "a GIF image"),
-    (b"II*\x00", "a TIFF image"),
-    (b"MM\x00*", "a TIFF image"),
     (b"RIFF", "a RIFF file (WebP image, audio or video)"),
     (b"\x00\x00\x01\x00", "an icon image"),
     (b"\x7fELF", "an ELF executable"),
@@ -56,9 +64,15 @@ _HTML_TAG = re.compile(
 
 
 def sniff_binary(data: bytes) -> str | None:
-    """PDF, ZIP, or None for possibly-text bytes; raise UnsupportedType for known non-document formats."""
+    """PDF, ZIP, an image type (PNG/JPEG/TIFF, read by OCR), or None for possibly-text bytes.
+
+    Raises UnsupportedType for other known non-document formats.
+    """
     if b"%PDF-" in data[:1024]:
         return PDF
+    for magic, kind in _IMAGES:
+        if data.startswith(magic):
+            return kind
     if data.startswith(_ZIP_MAGIC):
         return ZIP
     if data.startswith(b"MZ") and b"\x00" in data[2:64]:
@@ -105,13 +119,18 @@ _EXTENSIONS = {
     "xhtml": HTML,
     "pdf": PDF,
     "docx": DOCX,
+    "png": PNG,
+    "jpg": JPEG,
+    "jpeg": JPEG,
+    "tif": TIFF,
+    "tiff": TIFF,
 }
 
 
 def hinted_type(filename: str, media_type: str | None) -> str:
     """The type the caller claims (from the declared media type, else the extension)."""
     declared = (media_type or "").split(";")[0].strip().lower()
-    if declared in (PLAIN, HTML, PDF, DOCX):
+    if declared in (PLAIN, HTML, PDF, DOCX, *IMAGE_TYPES):
         return declared
     if declared == "application/xhtml+xml":
         return HTML
