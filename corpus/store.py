@@ -205,8 +205,8 @@ def _action_rows(record: Record) -> list[ActionRow]:
 
 def _index_resolutions(session: Session, rows: Sequence[ResolutionRow], terms: Sequence[str]) -> None:
     """Add the resolutions' pre-split index terms to the FTS5 table (SQLite only)."""
-    if session.get_bind().dialect.name != "sqlite":
-        return  # PostgreSQL full-text search comes later
+    if not rows or session.get_bind().dialect.name != "sqlite":
+        return  # nothing to index (news without resolutions) / PostgreSQL full-text search comes later
     session.execute(
         text(f"INSERT INTO {sq.FTS_TABLE}(rowid, terms) VALUES (:rowid, :terms)"),
         [{"rowid": row.id, "terms": t} for row, t in zip(rows, terms, strict=True)],

@@ -6,6 +6,7 @@ import codecs
 import contextlib
 import datetime
 import io
+import shutil
 import time
 import zipfile
 from pathlib import Path
@@ -17,6 +18,7 @@ from docx.oxml.ns import nsdecls
 
 from corpus.readers import DOCX, HTML, PDF, PLAIN, Reading, read, repair_thai, strip_boilerplate
 from corpus.readers.docx_numbering import format_number
+from corpus.readers.pdf_reader import read_pdf
 from corpus.readers.zipguard import check_zip
 from mati.errors import (
     DocumentTooLarge,
@@ -452,11 +454,17 @@ def test_real_word_pdf_whole_document() -> None:
     assert "ท า" not in reading.text
 
 
-def test_scanned_pdf_without_text_layer() -> None:
+def test_scanned_pdf_without_text_layer_is_read_by_ocr() -> None:
     if not SCAN_PDF.exists():
         pytest.skip("shared PDF absent")
-    with pytest.raises(UnreadableDocument, match="no text layer"):
-        read(SCAN_PDF.read_bytes(), SCAN_PDF.name)
+    if shutil.which("tesseract") is None:
+        with pytest.raises(UnreadableDocument, match=r"no text layer|OCR"):
+            read(SCAN_PDF.read_bytes(), SCAN_PDF.name)
+        return
+    reading = read_pdf(SCAN_PDF.read_bytes(), first_pages=2)
+    assert [p.method for p in reading.pages] == ["ocr", "ocr"]
+    assert all(p.confidence and p.confidence > 0.5 for p in reading.pages)
+    assert "รัฐธรรมนูญ" in reading.text
 
 
 # ---------------------------------------------------------------- Thai repair

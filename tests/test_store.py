@@ -172,3 +172,11 @@ def test_in_memory_store_is_safe_across_threads(corpus_registry: Path, corpus_re
         totals = list(pool.map(lambda _: store.search("ถอดบทเรียน").total, range(8)))
     assert created == [True, True, True]
     assert totals == [2] * 8
+
+
+def test_a_document_without_resolutions_is_stored(corpus_store: Store, corpus_make_record) -> None:
+    """News that reports no decision is still a document of the archive."""
+    record = corpus_make_record("e" * 64, [])
+    stored, created = corpus_store.add(record)
+    assert created and corpus_store.has("e" * 64)
+    assert corpus_store.get("e" * 64) == stored
