@@ -169,8 +169,8 @@ def serve(host: str, port: int, workers: int) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True)
 def up(paths: tuple[Path, ...], host: str, port: int) -> None:
-    """The main job: ingest the sample documents (or PATHS), then serve on http://HOST:PORT."""
-    paths = paths or (Path("samples"),)
+    """The main job: ingest samples/documents (or PATHS), then serve on http://HOST:PORT."""
+    paths = paths or (Path("samples") / "documents",)
     stored, skipped, failed = ingest_paths(paths, None)
     click.echo(f"stored {stored}, already present {skipped}, failed {failed}; serving http://{host}:{port}",
                err=True)

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from mati.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLES = ROOT / "samples"
+SAMPLES = ROOT / "samples" / "documents"
 MINUTES = """การประชุมคณะกรรมการพัฒนาระบบราชการ ครั้งที่ 5/2566
 เมื่อวันศุกร์ที่ 8 กันยายน 2566 เวลา 10.00 น. ณ ห้องประชุม 501 โดยมี นายทดสอบ ระบบดี เป็นประธาน
 ที่ประชุมมีมติ ดังนี้
