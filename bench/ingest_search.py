@@ -81,7 +81,9 @@ def main() -> int:
         took = time.perf_counter() - t0
         n = args.items - failed
         db_size = sum(f.stat().st_size for f in Path(tmp).glob("bench.db*"))
-        print(f"ingest: {n} documents in {took:.1f} s = {n / took:.1f} docs/s, {chars / took / 1e6:.3f} M chars/s, "
+        resolutions = store.resolutions(Filters(), limit=1).total
+        print(f"ingest: {n} documents ({resolutions} resolutions) in {took:.1f} s = {n / took:.1f} docs/s, "
+              f"{chars / took / 1e6:.3f} M chars/s, "
               f"{failed} failed, database {db_size / 1e6:.1f} MB")
 
         vocabulary = [w for t in texts for w in words(t[:2000]) if len(w) >= 3 and not w.isascii()]

@@ -17,7 +17,7 @@ from functools import cache
 import ahocorasick
 
 from mati.record import Agency
-from nlp.registry import Entry, key, registry
+from nlp.registry import Entry, key, letters_in_order, registry
 from nlp.tokenize import words
 
 COMMITTEE_HEADS = ("คณะอนุกรรมการ", "คณะกรรมาธิการ", "คณะกรรมการ", "คณะทำงาน", "อนุกรรมการ")
@@ -52,7 +52,6 @@ _ABBR_SHAPE = re.compile(r"^(?:สำนักงาน\s?)?(?:[ก-ฮ]{1,5}\.?
 MAX_NAME_SPACES = 3
 _DEFINITION = re.compile(r"\(\s*([^()\n]{2,24}?)\s*\)")
 _THAI_LETTER = re.compile(r"[ก-ฮะ-ฺเ-ๅ็-๎]")
-_CONSONANTS = re.compile(r"[ก-ฮA-Za-z]")
 _NAME_END = re.compile(r"[\s()\[\],;:\"'“”/]")
 
 
@@ -129,17 +128,8 @@ def _registry_mentions(text: str) -> list[tuple[int, int, str]]:
 
 
 def _abbreviates(abbr: str, name: str) -> bool:
-    """Do the abbreviation's letters occur in order in the name (สป.มท. ~ สำนักงานปลัดกระทรวงมหาดไทย)?"""
-    letters = _CONSONANTS.findall(abbr.replace("สำนักงาน", ""))
-    if abbr.isascii():
-        return bool(letters)  # English acronyms are checked against the registry instead
-    pos = 0
-    for ch in letters:
-        pos = name.find(ch, pos)
-        if pos < 0:
-            return False
-        pos += 1
-    return True
+    """Could ``abbr`` abbreviate ``name``? (English acronyms are checked against the registry instead.)"""
+    return abbr.isascii() or letters_in_order(abbr, name)
 
 
 def _name_before(text: str, end: int, abbr: str) -> int | None:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 DATA = Path(__file__).parent / "data" / "agencies.jsonl"
 _SPACE = re.compile(r"[\s\u200b\u00a0]+")
+_CONSONANT = re.compile(r"[ก-ฮ]")
 
 
 def key(surface: str) -> str:
@@ -23,6 +24,17 @@ def key(surface: str) -> str:
     s = s.translate(str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789"))
     s = _SPACE.sub("", s)
     return s.rstrip("ฯ").rstrip(".").strip()
+
+
+def letters_in_order(abbreviation: str, name: str) -> bool:
+    """Do the abbreviation's Thai consonants occur in order in the name (สป.มท. ~ สำนักงานปลัดกระทรวงมหาดไทย)?"""
+    pos = 0
+    for ch in _CONSONANT.findall(key(abbreviation).removeprefix("สำนักงาน")):
+        pos = name.find(ch, pos)
+        if pos < 0:
+            return False
+        pos += 1
+    return True
 
 
 @dataclass(frozen=True)

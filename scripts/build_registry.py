@@ -26,6 +26,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from nlp.registry import key, letters_in_order
+
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "nlp" / "data" / "registry_seed.txt"
 OUT = ROOT / "nlp" / "data" / "agencies.jsonl"
@@ -54,16 +56,7 @@ SKIPPABLE = (
     "องค์การ", "องค์กร", "กองทุน", "ธนาคาร", "กองบัญชาการ", "กองบังคับการ", "กองอำนวยการ", "บริษัท",
     "บรรษัท", "ปลัด", "เลขาธิการ",
 )
-_SPACE = re.compile(r"[\s\u200b\u00a0]+")
 _CONSONANT = re.compile(r"[ก-ฮ]")
-
-
-def key(surface: str) -> str:
-    """The registry's lookup key (kept identical to ``nlp.registry.key``; a test checks it)."""
-    s = unicodedata.normalize("NFC", surface).replace("\u0e4d\u0e32", "\u0e33")
-    s = s.translate(str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789"))
-    s = _SPACE.sub("", s)
-    return s.rstrip("ฯ").rstrip(".").strip()
 
 
 @dataclass
@@ -179,15 +172,7 @@ def _initials(name: str) -> set[str]:
 def plausible(abbr: str, name: str) -> bool:
     """Is ``abbr`` a plausible Thai abbreviation of ``name`` (its letters in order, a sensible first one)?"""
     letters = _CONSONANT.findall(key(abbr).removeprefix("สำนักงาน"))
-    if not letters or letters[0] not in _initials(name):
-        return False
-    text, pos = key(name), 0
-    for ch in letters:
-        pos = text.find(ch, pos)
-        if pos < 0:
-            return False
-        pos += 1
-    return True
+    return bool(letters) and letters[0] in _initials(name) and letters_in_order(abbr, key(name))
 
 
 def clean_name(raw: str, abbr: str) -> str | None:

@@ -185,12 +185,6 @@ def _build_module():
     return module
 
 
-def test_build_key_matches_loader_key() -> None:
-    build = _build_module()
-    for s in ("สป.มท.", "สำนักงาน ก.พ.ร.", "กรุงเทพฯ", "ศบค. ", "โรคติดเชื้อไวรัสโคโรนา ๒๐๑๙", "ก.พ.ร.ฯ"):
-        assert build.key(s) == key(s)
-
-
 def test_abbreviation_plausibility() -> None:
     build = _build_module()
     assert build.plausible("สป.มท.", "สำนักงานปลัดกระทรวงมหาดไทย")
