@@ -15,7 +15,8 @@ from nlp.thaidate import Period, periods
 # a single date or year is a deadline only when the text says so
 CUE = re.compile(r"(?:ภายใน|ก่อน|ไม่เกิน|ให้แล้วเสร็จ|แล้วเสร็จ|ถึง|จนถึง|ตั้งแต่|ใน(?:ช่วง)?|ระหว่าง|กำหนด)\s*$")
 PAST = re.compile(r"(?:เมื่อ|ที่ผ่านมา|ได้มีการ)\s*(?:วัน\S*\s*)?$")
-ALWAYS = {"month_range", "day_range", "fiscal_year", "fiscal_quarter", "year_range", "duration", "month"}
+ALWAYS = {"month_range", "day_range", "fiscal_year", "fiscal_quarter", "fiscal_year_end", "quarter", "year_range",
+          "duration", "month"}
 
 
 def _deadlines(text: str, anchor: date | None, not_deadlines: list[tuple[int, int]]) -> list[Deadline]:

@@ -48,14 +48,18 @@ _ERA = r"(?:(?:พ\.\s?ศ\.|ค\.\s?ศ\.|ปี)\s*)"
 _YEAR = rf"(?:{_ERA}?(?:[12]\d{{3}}|\d{{2}}(?!\d)))"
 _WEEKDAY = r"(?:วัน(?:" + "|".join(WEEKDAYS) + r")(?:ที่)?\s*)"
 _DAY = r"(?:[0-3]?\d)(?!\d)"
+_FY = r"(?:\d{4}|\d{2}(?!\d))"  # fiscal years are also written with two digits: ปีงบฯ 66
 _RANGE_SEP = r"\s*(?:-|–|—|ถึง|จนถึง|ถึงวันที่)\s*"
 
 # the order matters: longer forms first
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("fiscal_year_end", re.compile(rf"สิ้นปีงบประมาณ(?:\s*(?:พ\.\s?ศ\.\s*)?(?P<y1>{_FY}))?")),
     ("fiscal_quarter", re.compile(
-        r"ไตรมาส(?:ที่)?\s*(?P<q>[1-4])\s*(?:ของ\s*)?(?:ปีงบประมาณ|ปีงบฯ)\s*(?:พ\.\s?ศ\.\s*)?(?P<y1>\d{4})")),
+        rf"ไตรมาส(?:ที่)?\s*(?P<q>[1-4])\s*(?:ของ\s*)?(?:ปีงบประมาณ|ปีงบฯ)\s*(?:พ\.\s?ศ\.\s*)?(?P<y1>{_FY})")),
+    ("quarter", re.compile(
+        r"ไตรมาส(?:ที่)?\s*(?P<q>[1-4])\s*(?:ของ\s*)?(?:ปี\s*)?(?:พ\.\s?ศ\.\s*|ค\.\s?ศ\.\s*)?(?P<y1>[12]\d{3})")),
     ("fiscal_year", re.compile(
-        rf"(?:ปีงบประมาณ|ปีงบฯ)\s*(?:พ\.\s?ศ\.\s*)?(?P<y1>\d{{4}})(?:{_RANGE_SEP}(?:พ\.\s?ศ\.\s*)?(?P<y2>\d{{4}}))?")),
+        rf"(?:ปีงบประมาณ|ปีงบฯ)\s*(?:พ\.\s?ศ\.\s*)?(?P<y1>{_FY})(?:{_RANGE_SEP}(?:พ\.\s?ศ\.\s*)?(?P<y2>{_FY}))?")),
     ("day_range", re.compile(
         rf"{_WEEKDAY}?(?:วันที่\s*)?(?P<d1>{_DAY})\s*(?:(?P<m1>{_MONTH})\s*(?P<y1>{_YEAR})?)?{_RANGE_SEP}"
         rf"{_WEEKDAY}?(?:วันที่\s*)?(?P<d2>{_DAY})\s*(?P<m2>{_MONTH})\s*(?P<y2>{_YEAR})?")),
@@ -71,7 +75,10 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("duration", re.compile(
         r"(?:ภายใน|ในระยะเวลา|ไม่เกิน|ภายในระยะเวลา)\s*(?P<n>\d{1,3})\s*(?P<unit>วันทำการ|วัน|สัปดาห์|อาทิตย์|เดือน|ปี)")),
 ]
-TIME = re.compile(r"(?:เวลา\s*)?(?P<h>[0-2]?\d)[.:](?P<m>[0-5]\d)\s*(?:น\.|นาฬิกา)")
+TIME = re.compile(
+    r"(?:เวลา\s*)?(?P<h>[0-2]?\d)[.:](?P<m>[0-5]\d)\s*(?:น\.|นาฬิกา"
+    r"|(?=\s*(?:-|–|ถึง)\s*[0-2]?\d[.:][0-5]\d\s*(?:น\.|นาฬิกา)))"
+)
 
 
 @dataclass(frozen=True)
@@ -113,7 +120,13 @@ def month_end(y: int, m: int) -> date:
 
 
 def add_duration(anchor: date, n: int, unit: str) -> date:
-    if unit in ("วัน", "วันทำการ"):
+    if unit == "วันทำการ":  # working days: weekends skipped (public holidays are not known here)
+        day = anchor
+        while n > 0:
+            day += timedelta(days=1)
+            n -= day.weekday() < 5
+        return day
+    if unit == "วัน":
         return anchor + timedelta(days=n)
     if unit in ("สัปดาห์", "อาทิตย์"):
         return anchor + timedelta(weeks=n)
@@ -125,10 +138,21 @@ def add_duration(anchor: date, n: int, unit: str) -> date:
 
 def _resolve(basis: str, g: dict[str, str | None], anchor: date | None) -> tuple[date, date] | None:
     default_year = anchor.year if anchor else None
+    if basis == "fiscal_year_end":
+        if g.get("y1"):
+            end = fiscal_year(year_ce(g["y1"]) + 543)[1]  # type: ignore[operator]
+        elif anchor:
+            end = date(anchor.year + (anchor.month >= 10), 9, 30)  # the fiscal year the meeting is in
+        else:
+            return None
+        return end, end
+    if basis == "quarter":
+        y, q = year_ce(g["y1"]), int(g["q"])  # type: ignore[arg-type]
+        return date(y, 3 * q - 2, 1), month_end(y, 3 * q)  # type: ignore[arg-type]
     if basis in ("fiscal_year", "fiscal_quarter"):
-        start, end = fiscal_year(int(g["y1"]))  # type: ignore[arg-type]
+        start, end = fiscal_year(year_ce(g["y1"]) + 543)  # type: ignore[operator]
         if g.get("y2"):
-            end = fiscal_year(int(g["y2"]))[1]  # type: ignore[arg-type]
+            end = fiscal_year(year_ce(g["y2"]) + 543)[1]  # type: ignore[operator]
         if basis == "fiscal_quarter":
             q = int(g["q"])  # type: ignore[arg-type]
             first = add_duration(start, 3 * (q - 1), "เดือน")

@@ -33,6 +33,11 @@ ANCHOR = date(2021, 6, 8)
         ("วันที่ ๓๑ มีนาคม ๒๕๖๕", date(2022, 3, 31), date(2022, 3, 31), "date"),
         ("15 ก.พ. 65", date(2022, 2, 15), date(2022, 2, 15), "date"),
         ("1 มกราคม ค.ศ. 2022", date(2022, 1, 1), date(2022, 1, 1), "date"),
+        ("ก่อนสิ้นปีงบประมาณ 2565", date(2022, 9, 30), date(2022, 9, 30), "fiscal_year_end"),
+        ("ให้แล้วเสร็จภายในสิ้นปีงบประมาณ", date(2021, 9, 30), date(2021, 9, 30), "fiscal_year_end"),
+        ("ปีงบฯ 66", date(2022, 10, 1), date(2023, 9, 30), "fiscal_year"),
+        ("ไตรมาสที่ 3 ปี 2566", date(2023, 7, 1), date(2023, 9, 30), "quarter"),
+        ("ภายใน 5 วันทำการ", date(2021, 6, 15), date(2021, 6, 15), "duration"),  # Tue 8 June + 5 working days
     ],
 )
 def test_forms(text: str, start: date, end: date, basis: str) -> None:
@@ -63,6 +68,7 @@ def test_fiscal_year_and_years() -> None:
 
 def test_times() -> None:
     assert [t for t, _ in times("เวลา 13.30 น. ถึง ๑๖.๐๐ น.")] == ["13:30", "16:00"]
+    assert [t for t, _ in times("เวลา 09.30 - 12.00 น.")] == ["09:30", "12:00"]
     assert times("ข้อ 13.30 ของระเบียบ") == []
 
 
