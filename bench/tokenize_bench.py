@@ -141,7 +141,42 @@ def main() -> int:
     print("|---|---:|---:|---:|---:|")
     for name, pp, wd, agree, abbr, n_abbr in rows:
         print(f"| {name} | {pp / 1e6:.2f} M | {wd / 1e6:.2f} M | {agree:.3f} | {abbr:.3f} (of {n_abbr}) |")
+    sentence_splitters(docs[:300])
     return 0
+
+
+def _crfcut_ends(text: str) -> set[int]:
+    from pythainlp.tokenize import sent_tokenize
+
+    ends, at = set(), 0
+    for sentence in sent_tokenize(text, engine="crfcut"):
+        at = text.find(sentence, at) + len(sentence)
+        ends.add(at)
+    return ends
+
+
+def sentence_splitters(docs: list[str]) -> None:
+    """Breaks right after a dotted abbreviation (ก.พ.ร. | ...), a known crfcut error, and speed."""
+    from nlp.segment import sentences
+
+    abbreviation = re.compile(r"(?<![ก-๛])(?:[ก-ฮ]{1,4}\.){1,5}ฯ?")
+    splitters: dict[str, Callable[[str], set[int]]] = {
+        "pythainlp crfcut": _crfcut_ends,
+        "nlp.segment.sentences": lambda t: {e for _, e in sentences(t)},
+    }
+    print("\n| sentence splitter | breaks right after an abbreviation | abbreviations | chars/s |")
+    print("|---|---:|---:|---:|")
+    for name, split in splitters.items():
+        bad = total = chars = 0
+        t0 = time.perf_counter()
+        for para in (p for doc in docs for p in doc.split("\n") if p.strip()):
+            chars += len(para)
+            ends = split(para)
+            for m in abbreviation.finditer(para):
+                total += 1
+                bad += m.end() in ends and m.end() < len(para.rstrip())
+        took = time.perf_counter() - t0
+        print(f"| {name} | {bad} ({bad / max(1, total):.1%}) | {total} | {chars / took / 1e6:.2f} M |")
 
 
 if __name__ == "__main__":

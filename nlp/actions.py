@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from mati.record import Action, Agency, Deadline, Resolution
+from nlp.segment import around, sentences
 
 CUE_BEFORE = re.compile(r"(?:มอบหมาย(?:ให้)?|แจ้งให้|ขอให้|ขอความร่วมมือ(?:ให้)?|(?<!เสนอ)(?<!กำหนด)ให้)\s*$")
 SUB_ITEM_START = re.compile(r"(?:^|\n)[ \t]*(?:\(?\d{1,2}\)|[ก-ฮ]\))?[ \t]*$")
@@ -81,9 +82,10 @@ def find_actions(
             task = text[ts:te]
             if not task or NOT_A_TASK.match(task):
                 continue
-            para_end = text.find("\n", task_start)
-            para_end = re_ if para_end < 0 else min(para_end, re_)
-            due = next((d for d in deadlines if task_start <= d.span[0] < para_end), None)
+            sentence = around(sentences(text, rs, re_), ts) or (ts, te)
+            # the time limit after the task in its sentence, else the one before it
+            in_sentence = [d for d in deadlines if sentence[0] <= d.span[0] < sentence[1]]
+            due = next((d for d in in_sentence if d.span[0] >= ts), in_sentence[-1] if in_sentence else None)
             for agency in chain:
                 out.append(Action(
                     agency=agency.abbreviation or agency.name, agency_id=agency.id, task=task,
