@@ -168,9 +168,7 @@ def table(rows: list[tuple[str, dict[str, dict[str, float]], float]], kinds: Seq
     head = "| model | " + " | ".join(f"{k} P / R / F1" for k in kinds) + " | tokens/s |"
     lines = [head, "|" + "---|" * (len(kinds) + 2)]
     for name, sc, speed in rows:
-        cells = [
-            "{precision:.3f} / {recall:.3f} / **{f1:.3f}**".format(**sc[k]) if k in sc else "-" for k in kinds
-        ]
+        cells = ["{precision:.3f} / {recall:.3f} / **{f1:.3f}**".format(**sc[k]) if k in sc else "-" for k in kinds]
         lines.append(f"| {name} | " + " | ".join(cells) + f" | {speed:,.0f} |")
     return "\n".join(lines)
 

@@ -14,7 +14,7 @@ from mati.record import Action, Agency, Deadline, Resolution
 from nlp.segment import around, sentences
 
 CUE_BEFORE = re.compile(r"(?:มอบหมาย(?:ให้)?|แจ้งให้|ขอให้|ขอความร่วมมือ(?:ให้)?|(?<!เสนอ)(?<!กำหนด)ให้)\s*$")
-SUB_ITEM_START = re.compile(r"(?:^|\n)[ \t]*(?:\(?\d{1,2}\)|[ก-ฮ]\))?[ \t]*$")
+SUB_ITEM_START = re.compile(r"(?:^|\n)[ \t]*(?:\(?\d{1,2}\)|[ก-ฮ]\))[ \t]*$")
 JOINER = re.compile(r"\s*(?:,|และ|ร่วมกับ|กับ)\s*")
 GENERIC = re.compile(r"\s*(?:,|และ)?\s*(?:หน่วยงาน|ส่วนราชการ)(?:ที่เกี่ยวข้อง|อื่น ?ๆ|ต่าง ?ๆ)\s*")
 FUTURE = re.compile(r"\s*(?:จะ(?:ได้)?|ได้|ควร(?:จะ)?|ต้อง|ไป)\s*")

@@ -10,7 +10,7 @@ from nlp.normalize import digits
 from nlp.thaidate import Period, periods, times
 
 HEADER_CHARS = 1500  # the meeting is introduced in the title and first paragraphs
-SESSION = re.compile(r"ครั้งที่\s*(\d{1,3})\s*(?:/\s*(?:พ\.\s?ศ\.\s*)?(\d{4}))?")
+SESSION = re.compile(r"ครั้ง\s?ที่?\s*(\d{1,3})\s*(?:/\s*(?:พ\.\s?ศ\.\s*)?(\d{4})(?!\d))?")
 SESSION_YEAR = re.compile(r"^\s*(?:ประจำปี|ปี)\s*(?:งบประมาณ\s*)?(?:พ\.\s?ศ\.\s*)?(\d{4})")
 TITLE = (
     r"(?:ว่าที่\s?)?(?:พล|พัน|ร้อย|จ่า|สิบ)(?:ตำรวจ|อากาศ|เรือ)?(?:เอก|โท|ตรี)"

@@ -10,6 +10,7 @@ from mati.config import settings
 from mati.errors import ReaderLimitExceeded, UnreadableDocument, UnsupportedType
 from mati.record import Page
 
+from .layout import guess_wrapped, page_text
 from .ocr import OcrUnavailable, ocr_images
 from .reading import Reading, tidy
 from .sniff import IMAGE_TYPES
@@ -55,4 +56,4 @@ def read_image(data: bytes, media_type: str) -> Reading:
             raise UnreadableDocument(f"{what} can only be read by OCR: {exc}") from exc
     texts = [tidy(text) for text, _ in results]
     pages = [Page(number=number, method="ocr", confidence=conf) for number, (_, conf) in enumerate(results, 1)]
-    return Reading(text="\n\n".join(t for t in texts if t), media_type=media_type, pages=pages)
+    return Reading(text=page_text([guess_wrapped(t) for t in texts]), media_type=media_type, pages=pages)

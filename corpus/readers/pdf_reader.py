@@ -11,12 +11,13 @@ import logging
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-from pdfplumber.utils import extract_text as chars_to_text
+from pdfplumber.utils.text import chars_to_textmap
 
 from mati.config import settings
 from mati.errors import ReaderLimitExceeded, UnreadableDocument
 from mati.record import Page
 
+from .layout import WRAPPED, Line, guess_wrapped, page_text
 from .ocr import OcrUnavailable, ocr_pdf_pages
 from .quality import QUALITY_THRESHOLD, page_quality
 from .reading import PDF, Reading, tidy
@@ -112,47 +113,64 @@ def read_pdf(data: bytes, *, first_pages: int | None = None) -> Reading:
             raise ReaderLimitExceeded(f"the PDF has {count} pages; the limit is {limit}")
         if count == 0:
             raise UnreadableDocument("corrupt PDF: no pages found")
-        texts: list[str] = []
+        layers: list[list[Line]] = []
         for number, page in enumerate(pdf.pages[:first_pages], start=1):
             try:
-                chars = _seat_thai_marks(_on_baseline(page.chars))
-                text = chars_to_text(chars, x_tolerance=X_TOLERANCE, y_tolerance=Y_TOLERANCE) or ""
+                layers.append(_lines(page))
             except Exception as exc:  # one broken page should not lose the others
                 log.warning("PDF page %d unreadable: %s", number, exc)
-                text = ""
+                layers.append([])
             finally:
                 page.close()
-            texts.append(tidy(text))
         title = _title(pdf.metadata or {})
-    texts, pages = _with_ocr(data, texts)
-    return Reading(text="\n\n".join(t for t in texts if t), media_type=PDF, title=title, pages=pages)
+    layers, pages = _with_ocr(data, layers)
+    return Reading(text=page_text(layers), media_type=PDF, title=title, pages=pages)
 
 
-def _with_ocr(data: bytes, texts: list[str]) -> tuple[list[str], list[Page]]:
+def _lines(page: pdfplumber.page.Page) -> list[Line]:
+    """The page's text lines, each marked wrapped when it reaches the right edge of the text column."""
+    chars = _seat_thai_marks(_on_baseline(page.chars))
+    lines = chars_to_textmap(chars, x_tolerance=X_TOLERANCE, y_tolerance=Y_TOLERANCE).extract_text_lines(
+        strip=True, return_chars=False
+    )
+    if not lines:
+        return []
+    left = min(line["x0"] for line in lines)
+    right = max(max(line["x1"] for line in lines), page.width - left)  # margins at least symmetric
+    reach = left + WRAPPED * (right - left)
+    return [(tidy(line["text"]), line["x1"] >= reach) for line in lines if tidy(line["text"])]
+
+
+def _text(lines: list[Line]) -> str:
+    return "\n".join(text for text, _ in lines)
+
+
+def _with_ocr(data: bytes, layers: list[list[Line]]) -> tuple[list[list[Line]], list[Page]]:
     """OCR the pages whose text layer is empty or junk; keep whichever reading of each page scores better."""
-    pages = [Page(number=number, method="text") for number in range(1, len(texts) + 1)]
+    pages = [Page(number=number, method="text") for number in range(1, len(layers) + 1)]
+    texts = [_text(lines) for lines in layers]
     scores = [page_quality(text).score if text.strip() else 0.0 for text in texts]
     weak = [number for number, score in enumerate(scores, start=1) if score < QUALITY_THRESHOLD]
     if not weak:
-        return texts, pages
+        return layers, pages
     try:
         results = ocr_pdf_pages(data, weak)
     except OcrUnavailable as exc:
         if any(text.strip() for text in texts) and len(weak) < len(texts):
             log.warning("%d PDF page(s) need OCR, which is unavailable: %s", len(weak), exc)
-            return texts, pages
+            return layers, pages
         what = "no text layer (scanned PDF?)" if not any(texts) else "an unreadable text layer (legacy font?)"
         raise UnreadableDocument(f"the PDF has {what} and OCR is not available: {exc}") from exc
     except Exception as exc:  # a page pdfium cannot render: keep what the text layer gave
         if not any(text.strip() for text in texts):
             raise UnreadableDocument(f"no text layer, and the pages cannot be rendered for OCR: {exc}") from exc
         log.warning("PDF pages could not be rendered for OCR: %s", exc)
-        return texts, pages
+        return layers, pages
     for number, (raw, confidence) in zip(weak, results, strict=True):
         text = tidy(raw)
         if text.strip() and page_quality(text).score > scores[number - 1]:
-            texts[number - 1] = text
+            layers[number - 1] = guess_wrapped(text)
             pages[number - 1] = Page(number=number, method="ocr", confidence=confidence)
-    if not any(text.strip() for text in texts):
+    if not any(lines for lines in layers):
         raise UnreadableDocument("no text layer (scanned PDF?), and OCR found no text on any page")
-    return texts, pages
+    return layers, pages
