@@ -50,7 +50,8 @@ def extract(document: Document) -> Record:
     meeting, when, published = find_meeting(text, agencies)
     if published and not document.published:
         document = document.model_copy(update={"published": published})
-    resolutions = find_resolutions(text)
+    body = next((a for a in agencies if meeting.body and a.id == meeting.body.agency), None)
+    resolutions = find_resolutions(text, tuple([body.name, body.abbreviation or "", *body.aliases]) if body else ())
     header_dates = [when.span] if when else []
     header_dates += [p.span for p in periods(text[:1500]) if published and p.start == published]
     deadlines = _deadlines(text, meeting.date, header_dates)

@@ -23,11 +23,12 @@ _NOT_A_SURNAME = r"(?!(?:เป็น|และ|ได้|ที่|ซึ่ง
 PERSON = rf"(?:(?:{TITLE})\s?)+{_NOT_A_NAME}[ก-๛]+\s{_NOT_A_SURNAME}[ก-๛]+"
 CHAIR = [
     re.compile(rf"(?P<name>{PERSON})\s*(?:\([^)]*\)\s*)?(?:ทำหน้าที่|ใน(?:ฐานะ|ตำแหน่ง))?\s*(?:เป็น)?ประธาน(?!กรรมการ\S)"),
-    # "ร้อยเอก ธรรมนัส พรหมเผ่า รัฐมนตรีว่าการกระทรวง... เป็นประธานการประชุม"
-    re.compile(rf"(?P<name>{PERSON})[^\n()]{{0,90}}?\s(?:ทำหน้าที่|ใน(?:ฐานะ|ตำแหน่ง))?(?:เป็น)ประธาน"),
     re.compile(rf"\((?P<name>{PERSON})\)\s*(?:ทำหน้าที่|ใน(?:ฐานะ|ตำแหน่ง))?\s*(?:เป็น)?ประธาน"),
     re.compile(rf"ประธาน(?:ในที่ประชุม|การประชุม)?\s*(?:คือ|ได้แก่)?\s*(?P<name>{PERSON})"),
 ]
+PRESIDED = re.compile(r"(?:เป็น|ทำหน้าที่)ประธาน(?!กรรมการ\S)")
+PERSON_RE = re.compile(PERSON)
+TITLE_GAP = 160  # "พลเอก ประยุทธ์ จันทร์โอชา นายกรัฐมนตรีและรัฐมนตรีว่าการ... (รมว.กห.) เป็นประธาน"
 PARTICIPANT = re.compile(
     rf"(?P<name>{PERSON})\s*(?:\)\s*)?(?:[^()\n]{{0,40}}?)(?:ในฐานะ|เป็น)\s*"
     r"(?P<role>รองประธาน(?:กรรมการ)?|กรรมการและเลขานุการ|เลขานุการ|ผู้ช่วยเลขานุการ|กรรมการ)"
@@ -62,12 +63,31 @@ def _date(header: str) -> Period | None:
         before = header[max(0, p.span[0] - 25) : p.span[0]]
         if _PAST.search(before) or "ประชุม" in before:
             return p
-    return next((p for p in found if not _alone_on_line(header, p) and p.text.startswith("วัน")
+    return next((p for p in found if not _alone_on_line(header, p)
+                 and (p.text.startswith("วัน") or header.rfind("\n", 0, p.span[0]) + 1 == p.span[0])
                  and not DEADLINE_CUE.search(header[max(0, p.span[0] - 15) : p.span[0]])), None)
 
 
+def _chair(header: str) -> Named | None:
+    """The person said to chair: named right before "เป็นประธาน", or the nearest name before it
+    on its line (past a position title), or in brackets, or after "ประธาน คือ"."""
+    if m := CHAIR[0].search(header):
+        return _person(m, "ประธาน")
+    for presided in PRESIDED.finditer(header):
+        line_start = header.rfind("\n", 0, presided.start()) + 1
+        start = max(line_start, presided.start() - TITLE_GAP)
+        people = list(PERSON_RE.finditer(header, start, presided.start()))
+        if people:
+            return _person(people[-1], "ประธาน")
+    for pattern in CHAIR[1:]:
+        if m := pattern.search(header):
+            return _person(m, "ประธาน")
+    return None
+
+
 def _person(m: re.Match[str], role: str | None = None) -> Named:
-    return Named(name=m["name"].strip(), role=role, span=m.span("name"))
+    group = "name" if "name" in m.re.groupindex else 0
+    return Named(name=m[group].strip(), role=role, span=m.span(group))
 
 
 def find_meeting(text: str, agencies: list[Agency]) -> tuple[Meeting, Period | None, date | None]:
@@ -95,10 +115,7 @@ def find_meeting(text: str, agencies: list[Agency]) -> tuple[Meeting, Period | N
         if pattern.search(header):
             meeting.online_platform = name
             break
-    for pattern in CHAIR:
-        if m := pattern.search(header):
-            meeting.chair = _person(m, "ประธาน")
-            break
+    meeting.chair = _chair(header)
     meeting.participants = [
         _person(m, m["role"]) for m in PARTICIPANT.finditer(header)
         if not meeting.chair or m["name"].strip() != meeting.chair.name

@@ -14,9 +14,25 @@ SECTION_START = re.compile(r"มีมติ|สรุป(?:ผล|ประเ�
 SECTION_LEAD = re.compile(r"มีมติ|ที่ประชุม(?:ได้|ยัง)?")
 # a paragraph that is not part of the item before it
 CLOSING = re.compile(r"^(?:ผลการประชุม|ที่ประชุมมีมติ|ปิดประชุม|เลิกประชุม|ผู้จด|ที่มา\s*:|ข่าว|.*/\s*จัดทำ\s*$)")
-DECISION_SENTENCE = re.compile(
-    r"(?:ที่ประชุม(?:ได้)?(?:มีมติ|เห็นชอบ|รับทราบ|อนุมัติ|มอบหมาย)|มีมติ(?:ให้|เห็นชอบ|อนุมัติ|รับทราบ)?)"
+# a decision verb, as it opens the text of a decision ("มีมติเห็นชอบ", "ได้เห็นชอบ", "ได้มีการพิจารณา")
+_STRONG = r"(?:ให้ความ)?(?:ไม่)?(?:เห็นชอบ|อนุมัติ|รับทราบ|มอบหมาย|รับรอง|เลื่อน(?:การพิจารณา)?)"
+_WEAK = r"(?:มีการ)?(?:พิจารณา|หารือ)"  # considered/discussed: a decision only if nothing stronger follows
+VERB = rf"(?:(?:ได้|ยัง|จึง)\s*)?(?:มีมติ\s*)?(?:{_STRONG}|{_WEAK})"
+# a further decision in the same sentence: "... รวมทั้งเห็นชอบ ..."
+_JOIN = r"(?:รวมทั้ง|รวมถึง|พร้อมทั้ง|พร้อม|ทั้งยัง|อีกทั้ง|และ)"
+# "... รวมทั้งเห็นชอบ B": a second decision; "เห็นชอบ A และมอบหมายให้ ..." is one (the assignment carries A out)
+CHAIN = re.compile(rf"{_JOIN}\s*(?:ได้|ยัง)?\s*(?P<verb>(?:ให้ความ)?(?:ไม่)?(?:เห็นชอบ|อนุมัติ|รับทราบ|รับรอง))")
+# where a decision's text ends inside its paragraph: reported speech and emphasis that follow it
+DECISION_END = re.compile(r"\s(?:โดย)?(?:เน้นย้ำ|กล่าวว่า|กล่าวเพิ่มเติม|ระบุว่า|เปิดเผยว่า)")
+MIN_DECISION = 8  # characters
+CHAIN_CUT = re.compile(rf"\s*{_JOIN}\s*(?:ได้|ยัง)?\s*")
+# a paragraph that goes on with the decisions of the one before
+CONTINUED = re.compile(
+    rf"\s*(?:รวมทั้ง|นอกจากนี้|พร้อมกันนี้|ทั้งนี้|อีกทั้ง)\s*(?:ที่ประชุม\S*\s*)?(?:ยัง)?\s*(?P<verb>(?:ได้)?{_STRONG})"
 )
+SAME_DECISION = 0.8  # share of the shorter text's trigrams in the longer: one decision told twice
+WEAK_ONLY = re.compile(rf"(?:(?:ได้|ยัง|จึง)\s*)?(?:มีมติ\s*)?{_WEAK}")
+PAST = re.compile(r"เมื่อ(?:วันที่|คราว)|ที่ผ่านมา")
 KIND_CUES: list[tuple[Kind, re.Pattern[str]]] = [
     (Kind.reject, re.compile(r"ไม่(?:ให้ความ)?(?:เห็นชอบ|อนุมัติ|เห็นด้วย)|ไม่รับ(?:ทราบ|หลักการ)|ยกเลิก|ตกไป")),
     (Kind.approve, re.compile(r"เห็นชอบ|อนุมัติ|รับรอง(?:รายงาน|ผล)|เห็นควร|ให้ความเห็นชอบ|เห็นด้วย")),
@@ -24,7 +40,8 @@ KIND_CUES: list[tuple[Kind, re.Pattern[str]]] = [
     (Kind.acknowledge, re.compile(r"รับทราบ|^(?:รายงาน|ผลการ|ความก้าวหน้า)|เพื่อทราบ")),
     (Kind.assign, re.compile(r"มอบหมาย|มอบให้")),
 ]
-CUE_WINDOW = 160  # a decision verb counts when it comes early in the item
+CUE_WINDOW = 160
+LEAD_IN = 400  # "มีมติ ... ดังนี้" comes at most this far before item 1
 
 
 def classify(text: str) -> Kind:
@@ -53,8 +70,8 @@ def _flat(text: str) -> str:
 
 def _numbered(text: str, shadow: str) -> list[Resolution]:
     items = list(ITEM.finditer(shadow))
-    if not items:
-        return []
+    if not items or not SECTION_START.search(shadow[max(0, items[0].start() - LEAD_IN) : items[0].start()]):
+        return []  # a numbered list that no decision introduces is not the decisions
     style = items[0]["style"]
     tops = [m for m in items if m["style"] == style]
     # keep an increasing run 1, 2, 3 ... starting from the first "1"
@@ -95,29 +112,80 @@ def _numbered(text: str, shadow: str) -> list[Resolution]:
     return out
 
 
-def _sentences(text: str) -> list[Resolution]:
-    out = []
+def _anchor_pattern(subjects: tuple[str, ...]) -> re.Pattern[str]:
+    names = "".join("|" + re.escape(x) for x in sorted(subjects, key=len, reverse=True) if x)
+    subject = rf"ที่ประชุม(?:ฯ)?|คณะ(?:อนุ)?กรรมการ\S{{0,60}}|บอร์ด\S{{0,20}}|กรรมการฯ{names}"
+    return re.compile(
+        rf"(?:{subject})(?:[^\n]{{0,30}}?)(?P<verb>{VERB})"
+        rf"|ได้ประชุม\s*(?P<verb2>พิจารณา(?=\s*{_STRONG})|{_STRONG})"  # "... ได้ประชุมพิจารณาให้ความเห็นชอบ"
+    )
+
+
+def _verb_start(m: re.Match[str]) -> int:
+    return m.start("verb") if m.group("verb") else m.start("verb2")
+
+
+def _prose(text: str, subjects: tuple[str, ...]) -> list[Resolution]:
+    """Decisions written as sentences: "ที่ประชุม (กพช.) ได้เห็นชอบ A รวมทั้งรับทราบ B" → A, B."""
+    anchor = _anchor_pattern(subjects)
+    out: list[Resolution] = []
+    seen_lines: set[str] = set()
+    decided = False  # did the paragraph before report a decision? ("รวมทั้ง ยังได้รับทราบ ..." goes on)
     for para in re.finditer(r"[^\n]+", text):
-        for m in DECISION_SENTENCE.finditer(para.group()):
-            s = para.start() + m.start()
-            e = para.end()
-            nxt = DECISION_SENTENCE.search(para.group(), m.end())
-            if nxt:
-                e = para.start() + nxt.start()
+        line = para.group().strip()
+        if line in seen_lines:  # news repeats its headline
+            continue
+        seen_lines.add(line)
+        found: list[tuple[int, int]] = []  # (where the sentence reporting it starts, where its text starts)
+        if decided and (m := CONTINUED.match(text, para.start())):
+            found.append((m.start(), m.start("verb")))
+        for m in anchor.finditer(text, para.start(), para.end()):
+            verb = _verb_start(m)
+            if PAST.search(text[max(para.start(), m.start() - 40) : verb]) or text[:verb].endswith("เพื่อ"):
+                continue  # background (เมื่อวันที่ ...) or a purpose (เพื่อพิจารณา), not a decision
+            found.append((m.start(), verb))
+        found += [(c.start(), c.start("verb")) for _, v in list(found) for c in CHAIN.finditer(text, v + 1, para.end())]
+        decided = bool(found)
+        found = sorted(set(found), key=lambda f: f[1])
+        for i, (_, s) in enumerate(found):
+            e = found[i + 1][0] if i + 1 < len(found) else para.end()
+            if cut := DECISION_END.search(text, s, e):
+                e = cut.start()
+            weak = WEAK_ONLY.match(text, s)
+            if weak and i + 1 < len(found):
+                continue  # "ได้พิจารณา X และมีมติอนุมัติ": the decision is the one that follows
             s, e = _trim(text, s, e)
-            chunk = text[s:e]
-            verb = re.sub(r"^ที่ประชุม(?:ได้)?(?:มีมติ)?", "", chunk)
-            out.append(Resolution(kind=classify(verb or chunk), text=chunk, span=(s, e)))
-            break
-    return out
+            if e - s >= MIN_DECISION:
+                _add_unique(out, Resolution(kind=classify(text[s:e]), text=text[s:e], span=(s, e)))
+    return sorted(out, key=lambda r: r.span)
 
 
-def find_resolutions(text: str) -> list[Resolution]:
-    """Each decision with its kind, whole text (sub-items included) and span."""
+def _trigrams(text: str) -> set[str]:
+    flat = re.sub(r"\s+", "", text)
+    return {flat[i : i + 3] for i in range(max(1, len(flat) - 2))}
+
+
+def _add_unique(found: list[Resolution], new: Resolution) -> None:
+    """Add ``new`` unless it repeats one already found (a lede repeating the body); keep the longer."""
+    grams = _trigrams(new.text)
+    for i, old in enumerate(found):
+        other = _trigrams(old.text)
+        if len(grams & other) / min(len(grams), len(other)) >= SAME_DECISION:
+            if len(new.text) > len(old.text):
+                found[i] = new
+            return
+    found.append(new)
+
+
+def find_resolutions(text: str, subjects: tuple[str, ...] = ()) -> list[Resolution]:
+    """Each decision with its kind, whole text (sub-items included) and span.
+
+    ``subjects`` are the ways the document writes the meeting's body (กพช., คณะกรรมการ...), which
+    say a sentence reports one of its decisions.
+    """
     shadow = digits(text)
-    first_item = ITEM.search(shadow)
-    if first_item:
+    if ITEM.search(shadow):
         numbered = _numbered(text, shadow)
         if numbered:
             return numbered
-    return _sentences(text)
+    return _prose(text, subjects)

@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import glob
+import itertools
 import json
+import os
+import shutil
+import socket
+import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -195,9 +202,126 @@ def corpus_records() -> list[Record]:
 
 
 @pytest.fixture
-def corpus_db_url(tmp_path: Path) -> str:
-    """A SQLite file under tmp_path (never the user's data directory)."""
+def corpus_db_url(tmp_path: Path, pg_backend: str, request: pytest.FixtureRequest) -> str:
+    """The store's database: a SQLite file under tmp_path (never the user's data directory), or a
+    fresh database on the throw-away PostgreSQL server (``pg_backend`` parametrises every test using it).
+    """
+    if pg_backend == "postgresql":
+        return str(request.getfixturevalue("pg_url"))
     return f"sqlite:///{tmp_path / 'db' / 'mati.db'}"
+
+
+# --- both backends: every store test runs on SQLite and on a throw-away PostgreSQL --------
+
+PG_BACKENDS = ("sqlite", "postgresql")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "sqlite_only: a store test about SQLite itself (not run on PostgreSQL)")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Parametrise ``pg_backend`` (hence ``corpus_db_url``, ``corpus_store``…) over both backends."""
+    if "pg_backend" in metafunc.fixturenames:
+        sqlite_only = metafunc.definition.get_closest_marker("sqlite_only") is not None
+        metafunc.parametrize("pg_backend", ["sqlite"] if sqlite_only else list(PG_BACKENDS), indirect=True)
+
+
+@pytest.fixture
+def pg_backend(request: pytest.FixtureRequest) -> str:
+    """``sqlite`` or ``postgresql`` (set by ``pytest_generate_tests``)."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+def pg_binaries() -> Path | None:
+    """The newest Debian PostgreSQL bin directory with initdb and pg_ctl, if installed."""
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(Path(p).parts[-3]))
+    return Path(found[-1]).parent if found else None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class PgServer:
+    """A PostgreSQL cluster in a temporary directory: 127.0.0.1 only, unix socket in the directory."""
+
+    def __init__(self, bindir: Path) -> None:
+        self.bindir = bindir
+        self.root = Path(tempfile.mkdtemp(prefix="mati-pg-"))
+        self.data = self.root / "data"
+        self.port = _free_port()
+        self.user = "mati"
+        self._as: list[str] = []
+        if os.geteuid() == 0:  # initdb refuses to run as root
+            self._as = ["runuser", "-u", "postgres", "--"]
+            shutil.chown(self.root, "postgres")
+        self._ids = itertools.count()
+
+    def _run(self, *args: str) -> None:
+        subprocess.run([*self._as, *args], check=True, capture_output=True, timeout=120)
+
+    def start(self) -> None:
+        self._run(
+            str(self.bindir / "initdb"), "-D", str(self.data), "-U", self.user, "--auth=trust",
+            "-E", "UTF8", "--locale=C.UTF-8", "--no-sync",
+        )  # fmt: skip
+        options = (
+            f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.root} "
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        )
+        self._run(
+            str(self.bindir / "pg_ctl"), "-D", str(self.data), "-o", options,
+            "-l", str(self.root / "server.log"), "-w", "-t", "60", "start",
+        )  # fmt: skip
+
+    def stop(self) -> None:
+        try:
+            self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop")
+        finally:
+            shutil.rmtree(self.root, ignore_errors=True)
+
+    def url(self, database: str = "postgres") -> str:
+        return f"postgresql+psycopg://{self.user}@127.0.0.1:{self.port}/{database}"
+
+    def execute(self, sql: str) -> None:
+        import psycopg
+
+        with psycopg.connect(self.url().replace("+psycopg", ""), autocommit=True) as conn:
+            conn.execute(sql)  # type: ignore[arg-type]
+
+    def new_database(self) -> str:
+        name = f"mati_test_{next(self._ids)}"
+        self.execute(f"CREATE DATABASE {name}")
+        return name
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """A throw-away PostgreSQL server for the session (skips when the Debian binaries are absent)."""
+    bindir = pg_binaries()
+    if bindir is None:
+        pytest.skip("PostgreSQL binaries not installed (apt-get install postgresql postgresql-15-rum)")
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        pytest.skip("psycopg not installed (pip install 'psycopg[binary]')")
+    server = PgServer(bindir)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server: PgServer) -> Iterator[str]:
+    """A fresh, empty database on ``pg_server`` (dropped afterwards)."""
+    name = pg_server.new_database()
+    yield pg_server.url(name)
+    pg_server.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 @pytest.fixture

@@ -346,3 +346,29 @@ def test_real_pipeline_on_plain_thai_text(
         assert client.get(f"/documents/{record.document.id}").status_code == 200
         if record.resolutions:
             assert client.get("/resolutions", params={"q": "ถอดบทเรียน"}).json()["total"] >= 1
+
+
+def test_search_facets_open_actions_and_similar(api_client: httpx.Client) -> None:
+    assert _upload(api_client, MINUTES.encode()).status_code == 201
+    later = MINUTES.replace("2/2563", "5/2565").replace("date: 2020-03-17", "date: 2022-06-01")
+    later = later.replace("due: 2020-09-30", "due: 2999-09-30")
+    assert _upload(api_client, later.encode(), name="later.txt").status_code == 201
+
+    page = api_client.get("/resolutions", params={"q": "ถอดบทเรียน"}).json()
+    assert page["total"] == 4
+    assert page["facets"]["kind"] == {"approve": 2, "assign": 2}
+    assert page["facets"]["year"] == {"2020": 2, "2022": 2}
+    assert page["facets"]["agency"] == {"moi-ops": 2, "opdc": 2}
+    assert api_client.get("/resolutions", params={"q": "ถอดบทเรียน", "facets": "false"}).json()["facets"] is None
+    recent = api_client.get("/resolutions", params={"q": "ถอดบทเรียน", "recent": "true"}).json()["items"]
+    assert [h["meeting_date"][:4] for h in recent[:2]] == ["2022", "2022"]
+    # the later meeting's resolution 3 has an action due in 2999; its 1 has a past due date
+    open_ = api_client.get("/resolutions", params={"open_actions": "true"}).json()
+    assert [(h["meeting_date"], h["number"]) for h in open_["items"]] == [("2022-06-01", "3")]
+
+    newest = next(h for h in recent if h["number"] == "3" and h["meeting_date"] == "2022-06-01")
+    similar = api_client.get(f"/resolutions/{newest['id']}/similar", params={"limit": "3"})
+    assert similar.status_code == 200, similar.text
+    hits = similar.json()
+    assert hits[0]["meeting_date"] == "2020-03-17" and hits[0]["number"] == "3"  # the same decision, earlier
+    _is_problem(api_client.get("/resolutions/999999/similar"), 404)

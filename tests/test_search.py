@@ -37,6 +37,7 @@ def test_thai_and_arabic_digits_match_each_other(corpus_filled: Store) -> None:
     assert sorted(_ids(corpus_filled.search("2563"))) == [("a", "1"), ("a", "2")]
 
 
+@pytest.mark.sqlite_only
 def test_fts_keeps_thai_marks_inside_tokens(corpus_filled: Store) -> None:
     """With the default unicode61 tokenizer "บทเรียน" would split at the vowel mark into "บทเร"+"ยน"."""
     with corpus_filled.engine.connect() as conn:
@@ -144,3 +145,128 @@ def test_snippet_escapes_html_and_windows_long_text(corpus_registry: object) -> 
     assert s.startswith("…") and s.endswith("…")
     assert "<mark>ถอดบทเรียน</mark>" in s
     assert len(s) < 300
+
+
+# --- recall: words inside compounds, agencies by any written form ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("บริหาร", [("a", "1")]),  # inside การบริหาร
+        ("ประชุม", [("c", "1")]),  # inside ที่ประชุม
+        ("ทำงาน", [("b", "1")]),  # inside การทำงาน
+        ("สำนักงานปลัดกระทรวงมหาดไทย", [("a", "1")]),  # the text says สป.มท.
+        ("สป.มท.", [("a", "1")]),
+        ("ปค.", [("a", "2")]),  # the text says กรมการปกครอง
+        ("สำนักงานคณะกรรมการพัฒนาระบบราชการ", [("b", "1")]),  # the text says สำนักงาน ก.พ.ร.
+    ],
+)
+def test_words_inside_compounds_and_agency_forms_are_found(
+    corpus_filled: Store, query: str, expected: list[tuple[str, str]]
+) -> None:
+    assert _ids(corpus_filled.search(query)) == expected
+
+
+def test_words_only_baseline_misses_compounds(corpus_filled: Store) -> None:
+    assert corpus_filled.search("บริหาร", expand=False).total == 0
+    assert corpus_filled.search("สป.มท.", expand=False).total == 1  # written as such
+
+
+def test_exact_words_rank_before_syllable_matches(
+    corpus_store: Store, corpus_make_record: Callable[..., Record]
+) -> None:
+    inside = corpus_make_record("e" * 64, [("1", Kind.other, "ปรับปรุงห้องประชุมใหม่", [])])
+    exact = corpus_make_record("f" * 64, [("1", Kind.other, "ขอเลื่อนประชุมออกไป", [])])
+    for r in (inside, exact):
+        corpus_store.add(r)
+    assert [h.document_id[0] for h in corpus_store.search("ประชุม").items] == ["f", "e"]
+
+
+def test_snippet_marks_a_word_found_inside_a_compound(corpus_filled: Store) -> None:
+    assert "<mark>บริหาร</mark>" in corpus_filled.search("บริหาร").items[0].snippet
+
+
+# --- facets, open actions, recency ------------------------------------------------------------
+
+
+def test_facets_count_all_matches(corpus_filled: Store) -> None:
+    page = corpus_filled.search("ถอดบทเรียน", facets=True, limit=1)
+    assert len(page.items) == 1 and page.total == 2
+    assert page.facets == {
+        "kind": {"approve": 1, "assign": 1},
+        "body": {"คณะกรรมการพัฒนาระบบราชการ": 1, "คณะอนุกรรมการด้านการบริหารงานบุคคล": 1},
+        "year": {"2020": 1, "2021": 1},
+        "agency": {"moi-ops": 1, "opdc": 1},
+    }
+    assert corpus_filled.search("ถอดบทเรียน").facets is None  # only when asked
+
+
+def test_facets_without_a_query_and_with_filters(corpus_filled: Store) -> None:
+    page = corpus_filled.search(None, facets=True)
+    assert page.total == 5
+    assert page.facets is not None
+    assert page.facets["year"] == {"2020": 2, "2021": 2}  # c has no date
+    assert sum(page.facets["kind"].values()) == 5
+    assert page.facets["agency"] == {"dopa": 1, "local-center": 1, "moi-ops": 1, "opdc": 1}
+    ministry = corpus_filled.search(None, Filters(agency="มท."), facets=True)
+    assert ministry.facets is not None and ministry.facets["agency"] == {"dopa": 1, "moi-ops": 1}
+    none = corpus_filled.search("ไม่มีคำนี้เลยแน่นอน", facets=True)
+    assert none.total == 0 and none.facets == {"kind": {}, "body": {}, "year": {}, "agency": {}}
+
+
+def test_open_actions_filter(corpus_filled: Store, corpus_make_record: Callable[..., Record]) -> None:
+    # in corpus_records every dated action is past; c/1's action has no due date (still open)
+    assert _ids(corpus_filled.search(None, Filters(open_actions=True))) == [("c", "1")]
+    closed = corpus_filled.search(None, Filters(open_actions=False))
+    assert sorted(_ids(closed)) == [("a", "1"), ("a", "2"), ("b", "1"), ("b", "2")]
+    future = corpus_make_record(
+        "f" * 64,
+        [("1", Kind.assign, "มอบหมายให้ สป.มท. ถอดบทเรียนโครงการ", ["moi-ops"])],
+        date=dt.date(2022, 1, 5),
+        actions=[("1", "moi-ops", "ถอดบทเรียนโครงการ", dt.date(2999, 1, 1))],
+    )
+    corpus_filled.add(future)
+    assert _ids(corpus_filled.search("ถอดบทเรียน", Filters(open_actions=True))) == [("f", "1")]
+
+
+def test_prefer_recent_meetings(corpus_store: Store, corpus_make_record: Callable[..., Record]) -> None:
+    text_ = "เห็นชอบโครงการพัฒนาแหล่งน้ำ"
+    old = corpus_make_record("e" * 64, [("1", Kind.approve, text_, [])], date=dt.date(2005, 1, 1))
+    new = corpus_make_record("f" * 64, [("1", Kind.approve, text_, [])], date=dt.date(2024, 1, 1))
+    for r in (old, new):
+        corpus_store.add(r)
+    assert [h.document_id[0] for h in corpus_store.search("แหล่งน้ำ").items] == ["e", "f"]  # a tie: by id
+    recent = corpus_store.search("แหล่งน้ำ", prefer_recent=True).items
+    assert [h.document_id[0] for h in recent] == ["f", "e"]
+    assert recent[0].score is not None and recent[1].score is not None
+    assert recent[0].score < recent[1].score
+
+
+# --- similar resolutions ----------------------------------------------------------------------
+
+
+def test_similar_earlier_resolutions(corpus_filled: Store) -> None:
+    b1 = next(h for h in corpus_filled.search("ถอดบทเรียน").items if h.document_id[0] == "b")
+    assert b1.id is not None
+    similar = corpus_filled.similar(b1.id)
+    assert [(h.document_id[0], h.number) for h in similar] == [("a", "1")]  # earlier, another meeting
+    assert similar[0].score is not None and -1 <= similar[0].score < 0
+    assert corpus_filled.similar(("b" * 64, "1")) == similar
+    a1 = next(h for h in corpus_filled.search("ถอดบทเรียน").items if h.document_id[0] == "a")
+    assert a1.id is not None and corpus_filled.similar(a1.id) == []  # nothing earlier
+    with pytest.raises(KeyError):
+        corpus_filled.similar(10_000)
+
+
+def test_similar_ranks_the_closest_first(corpus_store: Store, corpus_make_record: Callable[..., Record]) -> None:
+    texts = {
+        "d": "อนุมัติงบประมาณโครงการป้องกันน้ำท่วมในพื้นที่ลุ่มน้ำเจ้าพระยา",
+        "e": "รับทราบรายงานการประชุมคณะทำงานด้านการท่องเที่ยว",
+        "f": "อนุมัติงบประมาณโครงการป้องกันน้ำท่วมและภัยแล้งในพื้นที่ลุ่มน้ำเจ้าพระยาตอนล่าง",
+    }
+    dates = {"d": dt.date(2020, 1, 1), "e": dt.date(2021, 1, 1), "f": dt.date(2022, 1, 1)}
+    for key, body in texts.items():
+        corpus_store.add(corpus_make_record(key * 64, [("1", Kind.approve, body, [])], date=dates[key]))
+    similar = corpus_store.similar(("f" * 64, "1"))
+    assert similar and similar[0].document_id == "d" * 64
