@@ -21,7 +21,9 @@ VERB = rf"(?:(?:ได้|ยัง|จึง)\s*)?(?:มีมติ\s*)?(?:{_S
 # a further decision in the same sentence: "... รวมทั้งเห็นชอบ ..."
 _JOIN = r"(?:รวมทั้ง|รวมถึง|พร้อมทั้ง|พร้อม|ทั้งยัง|อีกทั้ง|และ)"
 # "... รวมทั้งเห็นชอบ B": a second decision; "เห็นชอบ A และมอบหมายให้ ..." is one (the assignment carries A out)
-CHAIN = re.compile(rf"{_JOIN}\s*(?:ได้|ยัง)?\s*(?P<verb>(?:ให้ความ)?(?:ไม่)?(?:เห็นชอบ|อนุมัติ|รับทราบ|รับรอง))")
+CHAIN = re.compile(
+    rf"{_JOIN}\s*(?:ได้|ยัง)?\s*(?P<verb>(?:มีมติ\s*)?(?:ให้ความ)?(?:ไม่)?(?:เห็นชอบ|อนุมัติ|รับทราบ|รับรอง))"
+)
 # where a decision's text ends inside its paragraph: reported speech and emphasis that follow it
 DECISION_END = re.compile(r"\s(?:โดย)?(?:เน้นย้ำ|กล่าวว่า|กล่าวเพิ่มเติม|ระบุว่า|เปิดเผยว่า)")
 MIN_DECISION = 8  # characters
@@ -35,7 +37,9 @@ WEAK_ONLY = re.compile(rf"(?:(?:ได้|ยัง|จึง)\s*)?(?:มีม�
 PAST = re.compile(r"เมื่อ(?:วันที่|คราว)|ที่ผ่านมา")
 KIND_CUES: list[tuple[Kind, re.Pattern[str]]] = [
     (Kind.reject, re.compile(r"ไม่(?:ให้ความ)?(?:เห็นชอบ|อนุมัติ|เห็นด้วย)|ไม่รับ(?:ทราบ|หลักการ)|ยกเลิก|ตกไป")),
-    (Kind.approve, re.compile(r"เห็นชอบ|อนุมัติ|รับรอง(?:รายงาน|ผล)|เห็นควร|ให้ความเห็นชอบ|เห็นด้วย")),
+    # not the passive "ที่ได้รับการอนุมัติ" (that was approved) nor a request "ขออนุมัติ"
+    (Kind.approve, re.compile(r"(?<!ได้รับการ)(?<!ได้รับความ)(?<!ได้รับ)(?<!ขอ)(?<!ขอความ)(?:เห็นชอบ|อนุมัติ)"
+                              r"|รับรอง(?:รายงาน|ผล)|เห็นควร|เห็นด้วย")),
     (Kind.defer, re.compile(r"เลื่อน(?:การ)?พิจารณา|ชะลอ|นำกลับมาเสนอ(?:ใหม่)?|ให้ทบทวน|ถอนเรื่อง")),
     (Kind.acknowledge, re.compile(r"รับทราบ|^(?:รายงาน|ผลการ|ความก้าวหน้า)|เพื่อทราบ")),
     (Kind.assign, re.compile(r"มอบหมาย|มอบให้")),
@@ -82,7 +86,8 @@ def _numbered(text: str, shadow: str) -> list[Resolution]:
     # "มีมติเห็นชอบ ... ดังนี้ 1) ... 2) ...": items without a verb of their own take the lead-in's kind
     window = text[max(0, run[0].start() - 600) : run[0].start()] if run else ""
     leads = list(SECTION_LEAD.finditer(window))
-    lead_kind = classify(window[leads[-1].end() :]) if leads else Kind.other
+    kinds = [classify(window[lead.end() :]) for lead in reversed(leads)]
+    lead_kind = next((k for k in kinds if k != Kind.other), Kind.other)
     out = []
     for i, m in enumerate(run):
         end = run[i + 1].start() if i + 1 < len(run) else len(text)
