@@ -45,10 +45,12 @@ CONTINUATIONS = ("เกี่ยวกับ", "ด้าน", "ว่าด้
 NAME_STOPS = frozenset({
     "ต่อไป", "ได้", "จะ", "เป็น", "โดย", "ซึ่ง", "มีมติ", "ได้มี", "ประชุม", "เสนอ",
     "รับทราบ", "เห็นชอบ", "มอบหมาย", "ครั้งที่", "ที่ประชุม", "ร่วมกับ", "แล้ว", "นั้น", "ดังกล่าว", "ทั้งนี้",
-    "อีก", "ต่อ", "ในการ", "หรือ", "ไป", "ดำเนินการ", "กำหนด", "พร้อม",
+    "อีก", "ต่อ", "ในการ", "หรือ", "ไป", "ดำเนินการ", "กำหนด", "พร้อม", "เข้าร่วม", "และเลขานุการ",
+    "ร่วม", "กล่าว", "เปิดเผย", "มี", "ยัง",
 })
+NAME_TAIL = frozenset({"ของ", "ที่", "และ", "ใน", "ให้", "กับ", "แก่", "การ"})
 # an abbreviation is consonants and dots (สป.มท., อ.ก.พ.ร.ฯ, สทนช.) or an English acronym (OPDC)
-_ABBR_SHAPE = re.compile(r"^(?:สำนักงาน\s?)?(?:[ก-ฮ]{1,5}\.?){1,6}ฯ?$|^[A-Z][A-Za-z]{1,7}$")
+_ABBR_SHAPE = re.compile(r"^(?:สำนักงาน\s?)?(?:[ก-ฮ]{1,5}\.?){1,6}ฯ?$|^[A-Z][A-Z&]{1,7}$")
 MAX_NAME_SPACES = 3
 _DEFINITION = re.compile(r"\(\s*([^()\n]{2,24}?)\s*\)")
 _THAI_LETTER = re.compile(r"[ก-ฮะ-ฺเ-ๅ็-๎]")
@@ -128,8 +130,9 @@ def _registry_mentions(text: str) -> list[tuple[int, int, str]]:
 
 
 def _abbreviates(abbr: str, name: str) -> bool:
-    """Could ``abbr`` abbreviate ``name``? (English acronyms are checked against the registry instead.)"""
-    return abbr.isascii() or letters_in_order(abbr, name)
+    """Could ``abbr`` abbreviate ``name``? An English acronym (PDP, OPDC) is taken only after a name
+    written in one run, since its letters cannot be checked against the Thai."""
+    return " " not in name if abbr.isascii() else letters_in_order(abbr, name)
 
 
 def _name_before(text: str, end: int, abbr: str) -> int | None:
@@ -153,13 +156,16 @@ def _name_before(text: str, end: int, abbr: str) -> int | None:
 
 
 def _trim_name(run: str, head: int = 0) -> str:
-    """Cut a name written without spaces at the first function word after its ``head`` characters."""
+    """Cut a name written without spaces at the first function word after its ``head`` characters,
+    and drop a function word it ends with ("คณะกรรมการ...ระดับจังหวัดของ")."""
     run = _NAME_END.split(run, maxsplit=1)[0]
     out: list[str] = []
     for w in words(run):
         if w in NAME_STOPS and len("".join(out)) > head:
             break
         out.append(w)
+    while len(out) > 1 and out[-1] in NAME_TAIL and len("".join(out[:-1])) >= head:
+        out.pop()
     return "".join(out)
 
 
@@ -247,7 +253,9 @@ def _shortened(c: _Collector, form: str) -> Found | None:
         f for f in c.found.values()
         if f.id.startswith("doc.") and key(f.name).startswith(head) and rest in key(f.name)[len(head):]
     ]
-    return candidates[0] if len(candidates) == 1 else None
+    if len(candidates) == 1 or (candidates and not rest):
+        return candidates[0]  # "คณะกรรมการฯ" alone: the first committee the document named (its own)
+    return None
 
 
 def find_agencies(text: str) -> list[Agency]:
