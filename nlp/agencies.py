@@ -52,6 +52,13 @@ NAME_TAIL = frozenset({"ของ", "ที่", "และ", "ใน", "ให�
 # an abbreviation is consonants and dots (สป.มท., อ.ก.พ.ร.ฯ, สทนช.) or an English acronym (OPDC)
 _ABBR_SHAPE = re.compile(r"^(?:สำนักงาน\s?)?(?:[ก-ฮ]{1,5}\.?){1,6}ฯ?$|^[A-Z][A-Z&]{1,7}$")
 MAX_NAME_SPACES = 3
+_NER_GOVERNMENT = re.compile(
+    r"^(?:กระทรวง|กรม|สำนักงาน|สำนัก|คณะกรรมการ|คณะอนุกรรมการ|ศูนย์|สถาบัน|องค์การ|การไฟฟ้า|การประปา|การรถไฟ"
+    r"|การท่าเรือ|การเคหะ|กองทุน|สภา|ธนาคาร|กอง|ศาล)"
+)
+_DOTTED = re.compile(r"^(?:[ก-ฮ]{1,5}\.){2,4}$")
+MIN_NAME_AFTER_HEAD = 3
+_NER_NOT_STATE = re.compile(r"^(?:บริษัท|ห้าง|พรรค|มูลนิธิ|สมาคม|ธนาคาร(?!แห่งประเทศไทย|เพื่อ|ออมสิน|อาคาร|อิสลาม))")
 _DEFINITION = re.compile(r"\(\s*([^()\n]{2,24}?)\s*\)")
 _THAI_LETTER = re.compile(r"[ก-ฮะ-ฺเ-ๅ็-๎]")
 _NAME_END = re.compile(r"[\s()\[\],;:\"'“”/]")
@@ -258,6 +265,32 @@ def _shortened(c: _Collector, form: str) -> Found | None:
     return None
 
 
+def _ner_mentions(text: str, taken: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """ORGANIZATION entities of the NER model that nothing else found and that look like a state body:
+    a government head word (กรม, สำนักงาน, ศูนย์ ...) or a dotted abbreviation (ศจพ.จ.)."""
+    from nlp.ner import entities  # the model loads on first use
+
+    out = []
+    for ent in entities(text):
+        if ent.label != "ORGANIZATION" or any(ent.start < te and ts < ent.end for ts, te in taken):
+            continue
+        form = ent.text.strip()
+        head = _NER_GOVERNMENT.match(form)
+        named = head and len(form) - head.end() >= MIN_NAME_AFTER_HEAD and not re.search(r"[\d:\n]", form)
+        if (named and not _NER_NOT_STATE.match(form)) or _DOTTED.match(form):
+            out.append((ent.start, ent.end, form))
+    return out
+
+
+def _level_of(c: _Collector, form: str) -> Found | None:
+    """A dotted abbreviation extending a known one names a level of it: ศจพ.จ., ศจพ.อ. → ศจพ."""
+    for known in sorted(c.by_key, key=len, reverse=True):
+        f = c.found[c.by_key[known]]
+        if f.abbreviation and "." in f.abbreviation and form.startswith(f.abbreviation) and form != f.abbreviation:
+            return f
+    return None
+
+
 def find_agencies(text: str) -> list[Agency]:
     """Every organisation named in ``text`` with its mentions (spans into ``text``)."""
     c = _Collector()
@@ -314,6 +347,13 @@ def find_agencies(text: str) -> list[Agency]:
     for s, e in pending:
         form = text[s:e]
         f = _shortened(c, form) or c.entity_for_name(form)
+        c.alias(f, form)
+        f.mentions.append((s, e))
+    # 4. organisations only the statistical model recognises
+    for s, e, form in _ner_mentions(text, taken):
+        f = _level_of(c, form) or (None if _DOTTED.match(form) else c.entity_for_name(form))
+        if f is None:
+            continue  # an unknown dotted abbreviation (กม., หน.ผตร.) is as often a unit or a title
         c.alias(f, form)
         f.mentions.append((s, e))
     return [f.to_agency() for f in sorted(c.found.values(), key=lambda f: min(f.mentions or [(0, 0)]))

@@ -23,7 +23,13 @@ from pythainlp.tokenize import word_tokenize
 if TYPE_CHECKING:
     import pycrfsuite
 
-MODEL = Path(__file__).resolve().parent.parent / "models" / "ner-crf" / "thainer-crf.crfsuite"
+# the repository's models/ (a checkout, an editable install) or the copy a wheel carries in nlp/models/
+_MODELS = next(
+    (d for d in (Path(__file__).resolve().parent / "models", Path(__file__).resolve().parent.parent / "models")
+     if d.is_dir()),
+    Path(__file__).resolve().parent.parent / "models",
+)
+MODEL = _MODELS / "ner-crf" / "thainer-crf.crfsuite"
 
 # ThaiNER types kept as labels; anything else (a stray ``[T]`` tag) is read as plain text.
 TYPES: tuple[str, ...] = (

@@ -134,3 +134,10 @@ def test_deadlines_and_actions() -> None:
     for item in [*record.deadlines, *record.actions, *record.resolutions]:
         s, e = item.span
         assert 0 <= s < e <= len(record.document.text)
+
+
+def test_the_ner_model_finds_state_bodies_the_registry_does_not_know() -> None:
+    found = find_agencies("ที่ประชุมมอบหมายให้สำนักงานส่งเสริมนวัตกรรมข้าวไทย จัดทำแผนงาน ภายในเดือนมีนาคม 2567")
+    assert [(a.name, a.kind) for a in found] == [("สำนักงานส่งเสริมนวัตกรรมข้าวไทย", "office")]
+    assert found[0].id.startswith("doc.")  # a document-local entry, not a registry one
+    assert find_agencies("บริษัท ไทยพัฒนา จำกัด ได้เข้าร่วมประชุม") == []  # a firm is not an agency
