@@ -52,6 +52,7 @@ NAME_TAIL = frozenset({"ของ", "ที่", "และ", "ใน", "ให�
 # an abbreviation is consonants and dots (สป.มท., อ.ก.พ.ร.ฯ, สทนช.) or an English acronym (OPDC)
 _ABBR_SHAPE = re.compile(r"^(?:สำนักงาน\s?)?(?:[ก-ฮ]{1,5}\.?){1,6}ฯ?$|^[A-Z][A-Z&]{1,7}$")
 MAX_NAME_SPACES = 3
+_AFTER_NUMBER = re.compile(r"[\d๐-๙][\d๐-๙,.]*\s*$")
 _NER_GOVERNMENT = re.compile(
     r"^(?:กระทรวง|กรม|สำนักงาน|สำนัก|คณะกรรมการ|คณะอนุกรรมการ|ศูนย์|สถาบัน|องค์การ|การไฟฟ้า|การประปา|การรถไฟ"
     r"|การท่าเรือ|การเคหะ|กองทุน|สภา|ธนาคาร|กอง|ศาล)"
@@ -130,6 +131,8 @@ def _registry_mentions(text: str) -> list[tuple[int, int, str]]:
             # an abbreviation must not be glued to Thai letters on the left, nor (without its dot) on the right
             if s > 0 and _THAI_LETTER.match(text[s - 1]):
                 continue
+            if _AFTER_NUMBER.search(text, max(0, s - 12), s):
+                continue  # "3 - 7 กก." is kilograms, "10 กม." kilometres: a unit after a number
             if not form.endswith((".", "ฯ")) and e < len(text) and _THAI_LETTER.match(text[e]):
                 continue
         out.append((s, e, agency_id))
@@ -282,6 +285,13 @@ def _ner_mentions(text: str, taken: list[tuple[int, int]]) -> list[tuple[int, in
     return out
 
 
+def _shortening_of(c: _Collector, form: str) -> Found | None:
+    """A name cut short of one already found ("กระทรวงเกษตร" for กระทรวงเกษตรและสหกรณ์) is that one."""
+    k = key(form)
+    matches = [f for f in c.found.values() if f.mentions and key(f.name).startswith(k) and key(f.name) != k]
+    return matches[0] if len(matches) == 1 else None
+
+
 def _level_of(c: _Collector, form: str) -> Found | None:
     """A dotted abbreviation extending a known one names a level of it: ศจพ.จ., ศจพ.อ. → ศจพ."""
     for known in sorted(c.by_key, key=len, reverse=True):
@@ -351,7 +361,7 @@ def find_agencies(text: str) -> list[Agency]:
         f.mentions.append((s, e))
     # 4. organisations only the statistical model recognises
     for s, e, form in _ner_mentions(text, taken):
-        f = _level_of(c, form) or (None if _DOTTED.match(form) else c.entity_for_name(form))
+        f = _level_of(c, form) or _shortening_of(c, form) or (None if _DOTTED.match(form) else c.entity_for_name(form))
         if f is None:
             continue  # an unknown dotted abbreviation (กม., หน.ผตร.) is as often a unit or a title
         c.alias(f, form)

@@ -141,3 +141,9 @@ def test_the_ner_model_finds_state_bodies_the_registry_does_not_know() -> None:
     assert [(a.name, a.kind) for a in found] == [("สำนักงานส่งเสริมนวัตกรรมข้าวไทย", "office")]
     assert found[0].id.startswith("doc.")  # a document-local entry, not a registry one
     assert find_agencies("บริษัท ไทยพัฒนา จำกัด ได้เข้าร่วมประชุม") == []  # a firm is not an agency
+
+
+def test_an_abbreviation_after_a_number_is_a_unit_and_a_cut_name_is_the_full_one() -> None:
+    assert find_agencies("ลูกสุกรขนาด 3 - 7 กก. จำนวน 450,000 ตัว ระยะทาง 10 กม.") == []
+    found = find_agencies("กระทรวงเกษตรและสหกรณ์ร่วมกับกระทรวงเกษตร จัดงาน")
+    assert [a.name for a in found] == ["กระทรวงเกษตรและสหกรณ์"]
