@@ -21,6 +21,7 @@ from .layout import WRAPPED, Line, guess_wrapped, page_text
 from .ocr import OcrUnavailable, ocr_pdf_pages
 from .quality import QUALITY_THRESHOLD, page_quality
 from .reading import PDF, Reading, tidy
+from .thai_repair import repair_marks
 
 log = logging.getLogger(__name__)
 X_TOLERANCE = 1.5  # points; Thai marks sit at zero width on their base letter, so no spurious spaces
@@ -138,7 +139,8 @@ def _lines(page: pdfplumber.page.Page) -> list[Line]:
     left = min(line["x0"] for line in lines)
     right = max(max(line["x1"] for line in lines), page.width - left)  # margins at least symmetric
     reach = left + WRAPPED * (right - left)
-    return [(tidy(line["text"]), line["x1"] >= reach) for line in lines if tidy(line["text"])]
+    texts = [repair_marks(tidy(line["text"])) for line in lines]
+    return [(text, line["x1"] >= reach) for text, line in zip(texts, lines, strict=True) if text]
 
 
 def _text(lines: list[Line]) -> str:

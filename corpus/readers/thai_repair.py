@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import cache
 
 # Thai fonts (Microsoft / Adobe convention) keep positional variants of marks in U+F700..U+F71A;
 # text layers that expose glyph codes instead of characters carry them. Each maps to its base character.
@@ -49,3 +51,68 @@ def repair_thai(text: str) -> str:
     text = text.translate(PUA_THAI)
     text = _NIKHAHIT_AA.sub("\\1\u0e33", text)
     return _LOST_AM.sub("\\1\u0e33", text)
+
+
+# --- dictionary-guided repair of marks a text layer mapped wrongly -------------------------------
+# Some PDF fonts map the glyph of a lower vowel to a tone mark ("ผ้้" for "ผู้", "ภ้" for "ภู") or
+# put a tone mark on the next consonant ("ไมถ่ึง" for "ไม่ถึง"). Where a run of Thai reads as
+# non-words, the edit that turns it into dictionary words is taken.
+_CONSONANT = "\u0e01-\u0e2e"
+_TONES = "\u0e48\u0e49\u0e4a\u0e4b"
+_THAI_RUN = re.compile("[\u0e01-\u0e4e]+")
+REPAIRED_COVERAGE = 1.0  # an edit is taken only if every character then lies in a dictionary word
+_DETACHED_MARK = re.compile("[ \u00a0](?=[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e])")  # "ไมถ่ ึง": no space before a mark
+MAX_RUN = 40  # longer runs are left alone (cost; and real text that long is rarely all broken)
+
+
+@cache
+def _segment() -> Callable[[str], list[str]]:
+    from nlp.tokenize import _nlpo3  # pythainlp's words plus the agency names, loaded once
+
+    return _nlpo3()
+
+
+@cache
+def _words() -> frozenset[str]:
+    from nlp.tokenize import dictionary_words
+
+    return dictionary_words()
+
+
+def _coverage(run: str) -> float:
+    words = _words()
+    return sum(len(w) for w in _segment()(run) if w in words) / len(run)
+
+
+def _edits(run: str) -> list[str]:
+    out = []
+    for i, ch in enumerate(run):
+        if ch == "\u0e49" and i and re.match(f"[{_CONSONANT}]", run[i - 1]):
+            out += [run[:i] + "\u0e39" + run[i + 1 :], run[:i] + "\u0e38" + run[i + 1 :]]  # ู, ุ
+        if ch in _TONES and i >= 2 and re.match(f"[{_CONSONANT}]", run[i - 1]):
+            j = i - 2  # move the tone onto the consonant before
+            if re.match(f"[{_CONSONANT}]", run[j]):
+                out.append(run[: j + 1] + ch + run[j + 1 : i] + run[i + 1 :])
+    return out
+
+
+def repair_marks(text: str) -> str:
+    """Fix mis-mapped Thai marks where the dictionary says how (text layers of PDFs only)."""
+
+    def fix(m: re.Match[str]) -> str:
+        run = m.group()
+        if len(run) > MAX_RUN or not any(t in run for t in _TONES):
+            return run
+        base = _coverage(run)
+        if base >= REPAIRED_COVERAGE:
+            return run
+        for _ in range(3):  # up to three edits in one run
+            best = max(_edits(run), key=_coverage, default=None)
+            if best is None or _coverage(best) <= base:
+                break
+            run, base = best, _coverage(best)
+            if base >= REPAIRED_COVERAGE:
+                return run
+        return m.group()  # no edit made it read as words: leave the text as it was
+
+    return _THAI_RUN.sub(fix, _DETACHED_MARK.sub("", text))
