@@ -7,7 +7,9 @@ junk, broken marks); the OCR text replaces the layer only if it scores better.
 from __future__ import annotations
 
 import io
+import itertools
 import logging
+import statistics
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
@@ -26,6 +28,7 @@ from .thai_repair import repair_marks
 log = logging.getLogger(__name__)
 X_TOLERANCE = 1.5  # points; Thai marks sit at zero width on their base letter, so no spurious spaces
 Y_TOLERANCE = 3
+PARAGRAPH_GAP = 1.5  # times the usual gap between lines
 _MARKS = frozenset("\u0e31\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e3a\u0e47\u0e48\u0e49\u0e4a\u0e4b\u0e4c\u0e4d\u0e4e")
 _SARA_AM, _NIKHAHIT, _SARA_AA = "\u0e33", "\u0e4d", "\u0e32"
 
@@ -131,6 +134,8 @@ def read_pdf(data: bytes, *, first_pages: int | None = None) -> Reading:
 def _lines(page: pdfplumber.page.Page) -> list[Line]:
     """The page's text lines, each marked wrapped when it reaches the right edge of the text column."""
     chars = _seat_thai_marks(_on_baseline(page.chars))
+    if not chars:
+        return []  # no text layer on this page (a scan)
     lines = chars_to_textmap(chars, x_tolerance=X_TOLERANCE, y_tolerance=Y_TOLERANCE).extract_text_lines(
         strip=True, return_chars=False
     )
@@ -139,8 +144,16 @@ def _lines(page: pdfplumber.page.Page) -> list[Line]:
     left = min(line["x0"] for line in lines)
     right = max(max(line["x1"] for line in lines), page.width - left)  # margins at least symmetric
     reach = left + WRAPPED * (right - left)
-    texts = [repair_marks(tidy(line["text"])) for line in lines]
-    return [(text, line["x1"] >= reach) for text, line in zip(texts, lines, strict=True) if text]
+    # a wider gap than the usual line spacing before the next line starts a new paragraph
+    gaps = [b["top"] - a["bottom"] for a, b in itertools.pairwise(lines)]
+    usual = statistics.median(gaps) if gaps else 0.0
+    out = []
+    for i, line in enumerate(lines):
+        text = repair_marks(tidy(line["text"]))
+        spaced = i < len(gaps) and gaps[i] > usual * PARAGRAPH_GAP + 1
+        if text:
+            out.append((text, line["x1"] >= reach and not spaced))
+    return out
 
 
 def _text(lines: list[Line]) -> str:

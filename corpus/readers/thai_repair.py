@@ -62,6 +62,7 @@ _TONES = "\u0e48\u0e49\u0e4a\u0e4b"
 _THAI_RUN = re.compile("[\u0e01-\u0e4e]+")
 REPAIRED_COVERAGE = 1.0  # an edit is taken only if every character then lies in a dictionary word
 _DETACHED_MARK = re.compile("[ \u00a0](?=[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e])")  # "ไมถ่ ึง": no space before a mark
+_UNMAPPED = re.compile(r"\(cid:\d+\)")  # a glyph the font maps to no character at all
 MAX_RUN = 40  # longer runs are left alone (cost; and real text that long is rarely all broken)
 
 
@@ -85,34 +86,40 @@ def _coverage(run: str) -> float:
 
 
 def _edits(run: str) -> list[str]:
+    """Runs one mark-edit away: a tone mark read for a lower vowel (ู/ุ) or for the other tone,
+    or a tone moved onto the consonant before."""
     out = []
     for i, ch in enumerate(run):
-        if ch == "\u0e49" and i and re.match(f"[{_CONSONANT}]", run[i - 1]):
-            out += [run[:i] + "\u0e39" + run[i + 1 :], run[:i] + "\u0e38" + run[i + 1 :]]  # ู, ุ
-        if ch in _TONES and i >= 2 and re.match(f"[{_CONSONANT}]", run[i - 1]):
-            j = i - 2  # move the tone onto the consonant before
-            if re.match(f"[{_CONSONANT}]", run[j]):
-                out.append(run[: j + 1] + ch + run[j + 1 : i] + run[i + 1 :])
+        if ch not in _TONES or not i:
+            continue
+        for other in ("\u0e39", "\u0e38", *_TONES):  # ู, ุ, or another tone
+            if other != ch:
+                out.append(run[:i] + other + run[i + 1 :])
+        j = i - 2
+        if j >= 0 and re.match(f"[{_CONSONANT}]", run[i - 1]) and re.match(f"[{_CONSONANT}]", run[j]):
+            out.append(run[: j + 1] + ch + run[j + 1 : i] + run[i + 1 :])
     return out
 
 
 def repair_marks(text: str) -> str:
-    """Fix mis-mapped Thai marks where the dictionary says how (text layers of PDFs only)."""
+    """Fix mis-mapped Thai marks where the dictionary says how (text layers of PDFs only).
+
+    A run of Thai that does not read as dictionary words is searched one and then two mark-edits
+    away; the first edit set that makes it read entirely as words is taken, otherwise it stays.
+    """
 
     def fix(m: re.Match[str]) -> str:
         run = m.group()
-        if len(run) > MAX_RUN or not any(t in run for t in _TONES):
+        if len(run) > MAX_RUN or not any(t in run for t in _TONES) or _coverage(run) >= REPAIRED_COVERAGE:
             return run
-        base = _coverage(run)
-        if base >= REPAIRED_COVERAGE:
-            return run
-        for _ in range(3):  # up to three edits in one run
-            best = max(_edits(run), key=_coverage, default=None)
-            if best is None or _coverage(best) <= base:
-                break
-            run, base = best, _coverage(best)
-            if base >= REPAIRED_COVERAGE:
-                return run
-        return m.group()  # no edit made it read as words: leave the text as it was
+        singles = _edits(run)
+        for candidate in singles:
+            if _coverage(candidate) >= REPAIRED_COVERAGE:
+                return candidate
+        for single in singles:
+            for candidate in _edits(single):
+                if _coverage(candidate) >= REPAIRED_COVERAGE:
+                    return candidate
+        return run
 
-    return _THAI_RUN.sub(fix, _DETACHED_MARK.sub("", text))
+    return _THAI_RUN.sub(fix, _UNMAPPED.sub("", _DETACHED_MARK.sub("", text)))
