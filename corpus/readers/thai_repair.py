@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from functools import cache
@@ -59,7 +60,9 @@ def repair_thai(text: str) -> str:
 # non-words, the edit that turns it into dictionary words is taken.
 _CONSONANT = "\u0e01-\u0e2e"
 _TONES = "\u0e48\u0e49\u0e4a\u0e4b"
-_THAI_RUN = re.compile("[\u0e01-\u0e4e]+")
+_LOST = "\ufffd"  # stands for an unmapped glyph while the repair decides what it was
+_THAI_RUN = re.compile("[\u0e01-\u0e4e\ufffd]+")
+_MARKS_TO_TRY = "\u0e48\u0e49\u0e4a\u0e4b\u0e31\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e47\u0e4c\u0e33"
 REPAIRED_COVERAGE = 1.0  # an edit is taken only if every character then lies in a dictionary word
 _DETACHED_MARK = re.compile("[ \u00a0](?=[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e])")  # "ไมถ่ ึง": no space before a mark
 _UNMAPPED = re.compile(r"\(cid:\d+\)")  # a glyph the font maps to no character at all
@@ -82,7 +85,21 @@ def _words() -> frozenset[str]:
 
 def _coverage(run: str) -> float:
     words = _words()
-    return sum(len(w) for w in _segment()(run) if w in words) / len(run)
+    return sum(len(w) for w in _segment()(run) if w in words) / len(run) if run else 0.0
+
+
+@cache
+def _frequencies() -> dict[str, int]:
+    from pythainlp.corpus import tnc  # Thai National Corpus word counts, bundled with pythainlp
+
+    return dict(tnc.word_freqs())
+
+
+def _plausibility(run: str) -> tuple[float, int, float]:
+    """Dictionary coverage, then fewer (longer) words, then how common they are (ซื้อ over ซื่อ)."""
+    tokens = _segment()(run)
+    freq = _frequencies()
+    return _coverage(run), -len(tokens), sum(math.log1p(freq.get(t, 0)) for t in tokens)
 
 
 def _edits(run: str) -> list[str]:
@@ -110,6 +127,11 @@ def repair_marks(text: str) -> str:
 
     def fix(m: re.Match[str]) -> str:
         run = m.group()
+        if _LOST in run:  # an unmapped glyph: the mark that makes the run read as words, else nothing
+            fills = [run.replace(_LOST, mark, 1) for mark in _MARKS_TO_TRY]
+            best = max(fills, key=_plausibility)
+            run = best if _coverage(best) > _coverage(run.replace(_LOST, "")) else run.replace(_LOST, "")
+            return fix(re.match(".*", run, re.S)) if _LOST in run else run  # type: ignore[arg-type]
         if len(run) > MAX_RUN or not any(t in run for t in _TONES) or _coverage(run) >= REPAIRED_COVERAGE:
             return run
         singles = _edits(run)
@@ -122,4 +144,5 @@ def repair_marks(text: str) -> str:
                     return candidate
         return run
 
-    return _THAI_RUN.sub(fix, _UNMAPPED.sub("", _DETACHED_MARK.sub("", text)))
+    text = _THAI_RUN.sub(fix, _UNMAPPED.sub(_LOST, _DETACHED_MARK.sub("", text)))
+    return text.replace(_LOST, "")
