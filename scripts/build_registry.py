@@ -7,6 +7,8 @@
    matched to seed entries (the left edge of a mined name is noisy: "ตามที่กระทรวงสาธารณสุข"); they
    add attested abbreviations and the usage counts recorded as ``mined:N``.
 3. pythainlp's ``corpus/thailand_provinces_th.csv``: the 76 provinces and Bangkok.
+4. ``nlp/data/registry_evidence.tsv`` (committed, written by ``scripts/registry_evidence.py`` from the
+   thaigov corpus): the number of news items that name each entry in full, recorded as ``corpus:N``.
 
 Standard library and pythainlp only, no network; the output is sorted and byte-for-byte reproducible.
 The generated file is committed, so a normal install never runs this script.
@@ -31,6 +33,7 @@ from nlp.registry import key, letters_in_order
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "nlp" / "data" / "registry_seed.txt"
 OUT = ROOT / "nlp" / "data" / "agencies.jsonl"
+EVIDENCE = ROOT / "nlp" / "data" / "registry_evidence.tsv"
 SHARED = ROOT.parent / "shared"
 MINED = Path("data") / "agencies" / "abbreviations-mined-from-cabinet-summaries.tsv"
 MIN_COUNT = 2
@@ -72,6 +75,7 @@ class Agency:
     abbreviation_from_mined: bool = False  # seed left the abbreviation field empty
     mined_locked: bool = False  # seed wrote "-": no abbreviation, not even a mined one
     mined: int = 0
+    corpus: int = 0  # news items of the thaigov corpus that write a full name of the entry
 
     def lookup_keys(self) -> set[str]:
         return {key(s) for s in self.surfaces()}
@@ -86,8 +90,11 @@ class Agency:
 
     def row(self) -> dict:
         sources = list(self.sources)
+        at = 1 if sources[:1] == ["seed"] else 0
+        if self.corpus:
+            sources.insert(at, f"corpus:{self.corpus}")
         if self.mined:
-            sources.insert(1 if sources[:1] == ["seed"] else 0, f"mined:{self.mined}")
+            sources.insert(at, f"mined:{self.mined}")
         return {
             "id": self.id,
             "name": self.name,
@@ -328,6 +335,21 @@ def add_provinces(agencies: dict[str, Agency], path: Path) -> list[str]:
     return dropped
 
 
+# --- corpus evidence --------------------------------------------------------------------------------
+
+
+def add_evidence(agencies: dict[str, Agency], path: Path) -> None:
+    """``corpus:N`` from the ``*`` rows of registry_evidence.tsv (absent file: no corpus counts)."""
+    if not path.exists():
+        return
+    for line in path.read_text(encoding="utf-8").splitlines():
+        cells = line.split("\t")
+        if line.startswith("#") or len(cells) != 4 or cells[1] != "*":
+            continue
+        if cells[0] in agencies and cells[2].isdigit():
+            agencies[cells[0]].corpus = int(cells[2])
+
+
 # --- checks and output ------------------------------------------------------------------------------
 
 
@@ -362,6 +384,7 @@ def build(shared: Path) -> tuple[list[dict], MinedReport, list[str]]:
     agencies = read_seed(SEED)
     report = merge_mined(agencies, read_mined(mined_path))
     dropped = add_provinces(agencies, provinces_csv())
+    add_evidence(agencies, EVIDENCE)
     check(agencies)
     return [agencies[i].row() for i in sorted(agencies)], report, dropped
 
