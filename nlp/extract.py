@@ -29,8 +29,8 @@ def _deadlines(text: str, anchor: date | None, not_deadlines: list[tuple[int, in
             continue
         if p.basis not in ALWAYS and not CUE.search(before):
             continue
-        if anchor and p.end < anchor and p.basis not in ("fiscal_year", "fiscal_quarter", "year", "year_range"):
-            continue  # a date before the meeting is a past event
+        if anchor and p.end < anchor:
+            continue  # a date or period over before the meeting is a past event
         out.append(_deadline(text, p))
     return out
 
@@ -53,7 +53,7 @@ def extract(document: Document) -> Record:
     body = next((a for a in agencies if meeting.body and a.id == meeting.body.agency), None)
     resolutions = find_resolutions(text, tuple([body.name, body.abbreviation or "", *body.aliases]) if body else ())
     header_dates = [when.span] if when else []
-    header_dates += [p.span for p in periods(text[:1500]) if published and p.start == published]
+    header_dates += [p.span for p in periods(text[:1500]) if p.basis == "date" and p.start == published]
     deadlines = _deadlines(text, meeting.date, header_dates)
     for res in resolutions:
         s, e = res.span

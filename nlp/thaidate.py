@@ -48,6 +48,8 @@ _ERA = r"(?:(?:พ\.\s?ศ\.|ค\.\s?ศ\.|ปี)\s*)"
 _YEAR = rf"(?:{_ERA}?(?:[12]\d{{3}}|\d{{2}}(?!\d)))"
 _WEEKDAY = r"(?:วัน(?:" + "|".join(WEEKDAYS) + r")(?:ที่)?\s*)"
 _DAY = r"(?:[0-3]?\d)(?!\d)"
+# "ปีงบประมาณ", and the annual budget it names: "งบประมาณรายจ่ายประจำปี(งบประมาณ) พ.ศ. 2567"
+_FISCAL = r"(?:(?:ปี)?งบประมาณรายจ่ายประจำปี(?:งบประมาณ)?|ปีงบประมาณ(?:รายจ่าย)?|ปีงบฯ)"
 _FY = r"(?:\d{4}|\d{2}(?!\d))"  # fiscal years are also written with two digits: ปีงบฯ 66
 _RANGE_SEP = r"\s*(?:-|–|—|ถึง|จนถึง|ถึงวันที่)\s*"
 
@@ -55,11 +57,12 @@ _RANGE_SEP = r"\s*(?:-|–|—|ถึง|จนถึง|ถึงวันท�
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("fiscal_year_end", re.compile(rf"สิ้นปีงบประมาณ(?:\s*(?:พ\.\s?ศ\.\s*)?(?P<y1>{_FY}))?")),
     ("fiscal_quarter", re.compile(
-        rf"ไตรมาส(?:ที่)?\s*(?P<q>[1-4])\s*(?:ของ\s*)?(?:ปีงบประมาณ|ปีงบฯ)\s*(?:พ\.\s?ศ\.\s*)?(?P<y1>{_FY})")),
+        rf"ไตรมาส(?:ที่)?\s*(?P<q>[1-4])(?:\s*(?:และ|-|–|ถึง)\s*(?:ไตรมาส(?:ที่)?\s*)?(?P<q2>[1-4]))?\s*(?:ของ\s*)?"
+        rf"{_FISCAL}\s*(?:พ\.\s?ศ\.\s*)?(?P<y1>{_FY})")),
     ("quarter", re.compile(
         r"ไตรมาส(?:ที่)?\s*(?P<q>[1-4])\s*(?:ของ\s*)?(?:ปี\s*)?(?:พ\.\s?ศ\.\s*|ค\.\s?ศ\.\s*)?(?P<y1>[12]\d{3})")),
     ("fiscal_year", re.compile(
-        rf"(?:ปีงบประมาณ|ปีงบฯ)\s*(?:พ\.\s?ศ\.\s*)?(?P<y1>{_FY})(?:{_RANGE_SEP}(?:พ\.\s?ศ\.\s*)?(?P<y2>{_FY}))?")),
+        rf"{_FISCAL}\s*(?:พ\.\s?ศ\.\s*)?(?P<y1>{_FY})(?:{_RANGE_SEP}(?:พ\.\s?ศ\.\s*)?(?P<y2>{_FY}))?")),
     ("day_range", re.compile(
         rf"{_WEEKDAY}?(?:วันที่\s*)?(?P<d1>{_DAY})\s*(?:(?P<m1>{_MONTH})\s*(?P<y1>{_YEAR})?)?{_RANGE_SEP}"
         rf"{_WEEKDAY}?(?:วันที่\s*)?(?P<d2>{_DAY})\s*(?P<m2>{_MONTH})\s*(?P<y2>{_YEAR})?")),
@@ -154,9 +157,9 @@ def _resolve(basis: str, g: dict[str, str | None], anchor: date | None) -> tuple
         if g.get("y2"):
             end = fiscal_year(year_ce(g["y2"]) + 543)[1]  # type: ignore[operator]
         if basis == "fiscal_quarter":
-            q = int(g["q"])  # type: ignore[arg-type]
+            q, q2 = int(g["q"]), int(g.get("q2") or g["q"])  # type: ignore[arg-type]
             first = add_duration(start, 3 * (q - 1), "เดือน")
-            last = add_duration(first, 3, "เดือน") - timedelta(days=1)
+            last = add_duration(start, 3 * q2, "เดือน") - timedelta(days=1)
             return first, last
         return start, end
     if basis in ("year", "year_range"):
