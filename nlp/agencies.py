@@ -48,6 +48,7 @@ NAME_STOPS = frozenset({
     "อีก", "ต่อ", "ในการ", "หรือ", "ไป", "ดำเนินการ", "กำหนด", "พร้อม", "เข้าร่วม", "และเลขานุการ",
     "ร่วม", "กล่าว", "เปิดเผย", "มี", "ยัง",
 })
+PEOPLE = ("ผู้ทรงคุณวุฒิ", "ผู้แทน", "ผู้เข้าร่วม", "ผู้บริหาร", "ทุกคน", "ทั้งหมด")
 NAME_TAIL = frozenset({"ของ", "ที่", "และ", "ใน", "ให้", "กับ", "แก่", "การ"})
 # an abbreviation is consonants and dots (สป.มท., อ.ก.พ.ร.ฯ, สทนช.) or an English acronym (OPDC)
 _ABBR_SHAPE = re.compile(r"^(?:สำนักงาน\s?)?(?:[ก-ฮ]{1,5}\.?){1,6}ฯ?$|^[A-Z][A-Z&]{1,7}$")
@@ -197,6 +198,8 @@ def _committee_runs(text: str) -> list[tuple[int, int]]:
                 e += short.end()
         if text[e : e + 2].strip() == "ฯ":
             e = text.index("ฯ", e) + 1
+        if text.startswith(PEOPLE, m.end()):
+            continue  # "คณะกรรมการผู้ทรงคุณวุฒิ": members who are experts, not a body's name
         if e - s > len(m.group()) + 1 or text[s:e].endswith("ฯ"):
             out.append((s, e))
     return out

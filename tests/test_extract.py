@@ -147,3 +147,8 @@ def test_an_abbreviation_after_a_number_is_a_unit_and_a_cut_name_is_the_full_one
     assert find_agencies("ลูกสุกรขนาด 3 - 7 กก. จำนวน 450,000 ตัว ระยะทาง 10 กม.") == []
     found = find_agencies("กระทรวงเกษตรและสหกรณ์ร่วมกับกระทรวงเกษตร จัดงาน")
     assert [a.name for a in found] == ["กระทรวงเกษตรและสหกรณ์"]
+
+
+def test_experts_of_a_committee_are_people_not_a_body() -> None:
+    names = [a.name for a in find_agencies("รวมทั้งคณะกรรมการผู้ทรงคุณวุฒิเข้าร่วมประชุม และคณะกรรมการกลั่นกรองการใช้จ่ายเงินกู้ ได้ประชุม")]
+    assert names == ["คณะกรรมการกลั่นกรองการใช้จ่ายเงินกู้"]
