@@ -248,9 +248,10 @@ async def read_upload(stream: AsyncIterator[bytes], content_type: str, limit: in
 
 
 def _default_process(data: bytes, source_name: str, media_type: str | None) -> Record:
-    from mati.pipeline import process  # imported late: the pipeline pulls in the NLP models
+    """The pipeline in a worker process that is killed past the per-document time or memory limit."""
+    from corpus.worker import process_isolated  # imported late: the workers load the NLP models
 
-    return process(data, source_name, media_type)
+    return process_isolated(data, source_name, media_type)
 
 
 def _with_id(record: Record, doc_id: str) -> Record:
@@ -352,15 +353,38 @@ def _routes(app: FastAPI, store: Store, run: Process) -> None:
         kind: Kind | None = None,
         date_from: Annotated[dt.date | None, Query(alias="from")] = None,
         date_to: Annotated[dt.date | None, Query(alias="to")] = None,
+        open_actions: bool | None = None,
         match: Match = "all",
+        recent: Annotated[bool, Query(description="prefer recent meetings in the ranking")] = False,
+        facets: Annotated[bool, Query(description="counts per kind, body, year and agency")] = True,
         limit: Annotated[int, Query(ge=1, le=100)] = 20,
         offset: Annotated[int, Query(ge=0)] = 0,
     ) -> Page[Hit]:
         """Past resolutions: full-text (best first) with filters, or filters only (newest first)."""
         filters = Filters(
-            agency=agency or None, body=body or None, kind=kind, date_from=date_from, date_to=date_to
+            agency=agency or None,
+            body=body or None,
+            kind=kind,
+            date_from=date_from,
+            date_to=date_to,
+            open_actions=open_actions,
         )
-        return store.search(q, filters, match=match, limit=limit, offset=offset)
+        return store.search(
+            q, filters, match=match, limit=limit, offset=offset, prefer_recent=recent, facets=facets
+        )
+
+    @app.get(
+        "/resolutions/{resolution_id}/similar",
+        response_model=list[Hit],
+        tags=["search"],
+        responses={404: {"description": "Not found", **_PROBLEM_SCHEMA}},
+    )
+    def similar(resolution_id: int, limit: Annotated[int, Query(ge=1, le=50)] = 10) -> list[Hit]:
+        """Earlier resolutions of other meetings most like this one (``score``: negated TF-IDF cosine)."""
+        try:
+            return store.similar(resolution_id, limit=limit)
+        except KeyError:
+            raise HTTPException(404, f"no resolution {resolution_id}") from None
 
     @app.get("/actions", response_model=Page[ActionHit], tags=["search"])
     def actions(

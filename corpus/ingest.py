@@ -1,22 +1,71 @@
-"""Ingestion: a file on disk → the pipeline → the store, skipping bytes already stored."""
+"""Ingestion: files on disk → the pipeline → the store, skipping bytes already stored.
+
+``ingest_files`` is the batch path: documents are processed in worker processes (``corpus.worker``)
+while this process, the store's single writer, hashes files, skips known ones and stores records.
+"""
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from corpus.store import Store
-from mati.pipeline import process
+from corpus.worker import Workers, completed
+from mati.errors import MatiError, UnreadableDocument
+from mati.record import Record
 
 
-def ingest_bytes(store: Store, data: bytes, source_name: str, media_type: str | None = None) -> bool:
-    """Store the record of ``data``; False when the same bytes were already stored."""
-    if store.has(hashlib.sha256(data).hexdigest()):
-        return False
-    _, created = store.add(process(data, source_name, media_type))
-    return created
+def file_id(path: Path) -> str:
+    """The document id of a file: the sha256 of its bytes, read in chunks."""
+    with path.open("rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
-def ingest_file(store: Store, path: Path) -> bool:
-    """Ingest one file (True if newly stored)."""
-    return ingest_bytes(store, path.read_bytes(), path.name)
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one file: stored, present (same bytes stored before or earlier in the batch) or failed."""
+
+    path: Path
+    status: Literal["stored", "present", "failed"]
+    error: MatiError | None = None
+
+
+def ingest_files(store: Store, paths: Iterable[Path], workers: Workers) -> Iterator[Outcome]:
+    """Ingest ``paths`` through ``workers``, yielding each file's Outcome as it completes.
+
+    Each file is hashed here first: ids already stored, or met earlier in this batch, never reach a
+    worker. Records are stored here, one transaction each, so a batch that is interrupted (even by
+    kill -9) loses at most the documents in flight and resumes by running it again.
+    """
+    for path, future in completed(_submitted(store, paths, workers), 2 * workers.n):
+        try:
+            record = future.result()
+        except MatiError as e:
+            yield Outcome(path, "failed", e)
+            continue
+        created = record is not None and store.add(record)[1]
+        yield Outcome(path, "stored" if created else "present")
+
+
+def _submitted(store: Store, paths: Iterable[Path], workers: Workers) -> Iterator[tuple[Path, Future[Record | None]]]:
+    """Each path with its future: a worker's Record, or at once None (known bytes) or the read error."""
+    seen: set[str] = set()
+    for path in paths:
+        try:
+            doc_id = file_id(path)
+        except OSError as e:
+            failed: Future[Record | None] = Future()
+            failed.set_exception(UnreadableDocument(f"cannot read the file: {e.strerror or e}"))
+            yield path, failed
+            continue
+        if doc_id in seen or store.has(doc_id):
+            known: Future[Record | None] = Future()
+            known.set_result(None)
+            yield path, known
+            continue
+        seen.add(doc_id)
+        yield path, workers.submit(path, path.name)  # type: ignore[misc]

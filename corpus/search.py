@@ -1,23 +1,37 @@
-"""Searching stored resolutions: the query models, the SQL, and snippets in real Thai.
+"""Searching stored resolutions: the query models, the index fields, the SQL, and snippets in real Thai.
 
-The full-text index (SQLite FTS5, table ``resolutions_fts``) holds each resolution's
-index terms (``nlp.tokenize.index_terms``) joined by spaces, because FTS5 cannot
-segment Thai itself. The table is declared with
-``tokenize="unicode61 categories 'L* N* Co M*' remove_diacritics 0"`` so Thai vowel
-and tone marks (category M) stay inside tokens instead of splitting words apart.
+Thai is segmented in Python (``nlp.tokenize.index_terms``) and every backend indexes the
+same three fields of pre-split terms (``IndexDoc``):
 
-Queries go through the same ``index_terms``; each term is quoted (so it is a literal,
-never FTS5 syntax) and terms are AND-ed (or OR-ed with ``match="any"``). The MATCH runs
-in a materialised CTE and metadata filters are joined afterwards: letting the planner
-start from a filter index instead can be ~50x slower.
+- ``words``: the newmm words (Thai digits as Arabic, lower case, punctuation dropped
+  so ``สป.มท.`` is the one term ``สปมท``);
+- ``subwords``: the syllables of every Thai word, so a query word found only inside a
+  compound (``บริหาร`` in ``การบริหาร``, ``ประชุม`` in ``ห้องประชุม``) matches as a
+  phrase of its syllables;
+- ``agencies``: the registry name, abbreviation and aliases of every agency linked to
+  the resolution, so ``สำนักงานปลัดกระทรวงมหาดไทย`` finds text that only says ``สป.มท.``
+  and the reverse (a query term that is an agency surface also matches its canonical
+  name there).
+
+A query becomes a ``QueryPlan`` (one ``TermGroup`` per query word: the word, its
+syllables, its agency name) rendered per dialect: an FTS5 MATCH expression over
+``resolutions_fts`` ranked by ``bm25`` (SQLite), or a ``tsquery`` over
+``resolutions.search`` (a positional ``tsvector``, GIN index) ranked by ``ts_rank_cd``
+(PostgreSQL). Scores are "lower is better" on both. The MATCH runs in a materialised
+CTE and metadata filters are joined afterwards: letting the planner start from a
+filter index instead can be ~50x slower.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 import unicodedata
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -31,9 +45,18 @@ from nlp.tokenize import index_terms, tokens
 
 T = TypeVar("T")
 Match = Literal["all", "any"]
+Field_ = Literal["words", "subwords", "agencies"]
 
 FTS_TABLE = "resolutions_fts"
 FTS_TOKENIZE = "unicode61 categories 'L* N* Co M*' remove_diacritics 0"
+FIELDS: tuple[Field_, ...] = ("words", "subwords", "agencies")
+# relative weight of a match in each field (an exact word counts most)
+WEIGHTS: dict[Field_, float] = {"words": 1.0, "subwords": 0.4, "agencies": 0.6}
+PG_WEIGHT_LETTER: dict[Field_, str] = {"words": "A", "subwords": "B", "agencies": "C"}
+PG_MAX_POSITION = 16383
+RECENCY_HALF_LIFE_DAYS = 2 * 365  # prefer_recent: a meeting this old counts half
+FACET_TOP_AGENCIES = 20
+_THAI_WORD = re.compile(r"^[\u0e01-\u0e4e]+$")
 SNIPPET_BEFORE = 60
 SNIPPET_AFTER = 160
 
@@ -50,11 +73,17 @@ class Filters(_Model):
     kind: Kind | None = None
     date_from: dt.date | None = Field(default=None, description="meeting date on or after")
     date_to: dt.date | None = Field(default=None, description="meeting date on or before")
+    open_actions: bool | None = Field(
+        default=None,
+        description="true: resolutions with an action still open (due today or later, or no due date); "
+        "false: resolutions without one",
+    )
 
 
 class Hit(_Model):
     """One matching resolution."""
 
+    id: int | None = Field(default=None, description="the resolution's id (for /resolutions/{id}/similar)")
     document_id: str
     source_name: str
     number: str | None = None
@@ -64,7 +93,10 @@ class Hit(_Model):
     body: str | None = None
     session: str | None = None
     meeting_date: dt.date | None = None
-    score: float | None = Field(default=None, description="bm25, lower is better; null without a query")
+    score: float | None = Field(
+        default=None,
+        description="bm25 (SQLite) or -ts_rank_cd (PostgreSQL): lower is better; null without a query",
+    )
 
 
 class Page(_Model, Generic[T]):
@@ -74,6 +106,10 @@ class Page(_Model, Generic[T]):
     total: int
     limit: int
     offset: int
+    facets: dict[str, dict[str, int]] | None = Field(
+        default=None,
+        description="counts over all matches: kind, body, year, agency (top 20 agency ids)",
+    )
 
 
 class DocumentSummary(_Model):
@@ -139,10 +175,206 @@ def fts_expression(terms: Sequence[str], match: Match = "all") -> str:
     return (" OR " if match == "any" else " AND ").join(quoted)
 
 
+def _fts_quote(token: str) -> str:
+    return '"' + token.replace('"', '""') + '"'
+
+
+# --- the index fields --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class IndexDoc:
+    """What the full-text index holds for one resolution: three lists of keyed terms."""
+
+    words: list[str]
+    subwords: list[str]
+    agencies: list[str]
+
+    def field(self, name: Field_) -> list[str]:
+        return getattr(self, name)  # type: ignore[no-any-return]
+
+
+@lru_cache(maxsize=200_000)
+def syllables(word: str) -> tuple[str, ...]:
+    """The syllables of a Thai word (pythainlp's offline syllable tokenizer); other words: none."""
+    if not _THAI_WORD.match(word):
+        return ()
+    from pythainlp.tokenize import syllable_tokenize
+
+    return tuple(k for k in (fts_key(x) for x in syllable_tokenize(word, keep_whitespace=False)) if k)
+
+
+def keys(text_: str) -> list[str]:
+    """The index terms of ``text_`` as the index stores them (``fts_key`` of each, empty ones dropped)."""
+    return [k for k in (fts_key(t) for t in index_terms(text_)) if k]
+
+
+@lru_cache(maxsize=8192)
+def name_keys(form: str) -> tuple[str, ...]:
+    """``keys`` of an agency's written form (cached: the same names recur in every record)."""
+    return tuple(keys(form))
+
+
+def agency_forms(agency_id: str, name: str | None = None, abbreviation: str | None = None) -> list[str]:
+    """Every written form of an agency: the registry's when it knows the id, else those given."""
+    entry = registry().get(agency_id)
+    forms = list(entry.surfaces) if entry else [f for f in (name, abbreviation) if f]
+    return list(dict.fromkeys(forms))
+
+
+def index_document(text_: str, forms: Iterable[str] = ()) -> IndexDoc:
+    """The index fields of a resolution's text and the written forms of its agencies."""
+    words = keys(text_)
+    subwords = [syl for w in words for syl in syllables(w)]
+    agencies = [k for form in forms for k in name_keys(form)]
+    return IndexDoc(words, subwords, agencies)
+
+
+def fts_row(doc: IndexDoc) -> dict[str, str]:
+    """The FTS5 columns of a resolution: each field's terms joined by spaces."""
+    return {name: " ".join(doc.field(name)) for name in FIELDS}
+
+
+def tsvector_literal(doc: IndexDoc) -> str:
+    """A PostgreSQL ``tsvector`` literal of the fields: positions kept (phrases), weight per field."""
+    positions: dict[str, list[str]] = defaultdict(list)
+    at = 0
+    for name in FIELDS:
+        letter = PG_WEIGHT_LETTER[name]
+        at += 1  # a gap: a phrase never runs from one field into the next
+        for term in doc.field(name):
+            at += 1
+            positions[term].append(f"{min(at, PG_MAX_POSITION)}{letter}")
+    return " ".join(f"{_pg_quote(t)}:{','.join(ps[:256])}" for t, ps in positions.items())
+
+
+def _pg_quote(token: str) -> str:
+    return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+# --- query plans -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TermGroup:
+    """One query word and what else may stand for it: its syllables, an agency's canonical name."""
+
+    word: str
+    subwords: tuple[str, ...] = ()
+    agency: tuple[str, ...] = ()
+
+    def alternatives(self) -> list[tuple[Field_, tuple[str, ...]]]:
+        out: list[tuple[Field_, tuple[str, ...]]] = [("words", (self.word,))]
+        if self.subwords:
+            out.append(("subwords", self.subwords))
+        if self.agency:
+            out.append(("agencies", self.agency))
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class QueryPlan:
+    """What to match: term groups AND-ed (or OR-ed), or-else the whole query as an agency name."""
+
+    groups: tuple[TermGroup, ...]
+    match: Match = "all"
+    agency: tuple[str, ...] = ()
+    phrase: tuple[str, ...] = ()  # the words in order: matching them adjacent ranks higher
+    terms: tuple[str, ...] = field(default=(), compare=False)  # for snippets
+
+    def __bool__(self) -> bool:
+        return bool(self.groups or self.agency)
+
+
+def _agency_keys(surface: str) -> tuple[str, ...]:
+    entry = registry().lookup(surface)
+    return name_keys(entry.name) if entry else ()
+
+
+def plan(query: str, match: Match = "all", *, expand: bool = True) -> QueryPlan:
+    """The plan of a query; ``expand=False`` matches the words field only (the words-only baseline)."""
+    terms = query_terms(query)
+    groups: dict[str, TermGroup] = {}
+    for term in terms:
+        key = fts_key(term)
+        if key in groups:
+            continue
+        if not expand:
+            groups[key] = TermGroup(key)
+            continue
+        syl = syllables(key)
+        groups[key] = TermGroup(key, syl if syl else (), _agency_keys(term))
+    whole = _agency_keys(query) if expand and len(groups) > 1 else ()
+    phrase = tuple(fts_key(t) for t in terms) if len(groups) > 1 else ()
+    return QueryPlan(tuple(groups.values()), match, whole, phrase, tuple(terms))
+
+
+def fts5_query(p: QueryPlan) -> str:
+    """The plan as an FTS5 MATCH expression (column filters, quoted phrases: never FTS5 syntax)."""
+
+    def group(g: TermGroup) -> str:
+        alts = [f"{name} : {_fts_quote(' '.join(toks))}" for name, toks in g.alternatives()]
+        return alts[0] if len(alts) == 1 else "(" + " OR ".join(alts) + ")"
+
+    expr = (" OR " if p.match == "any" else " AND ").join(group(g) for g in p.groups)
+    if p.phrase:  # matches nothing new; its bm25 share lifts the rows holding the words together
+        expr = f"({expr}) OR words : {_fts_quote(' '.join(p.phrase))}"
+    if p.agency:
+        whole = f"agencies : {_fts_quote(' '.join(p.agency))}"
+        expr = f"({expr}) OR {whole}" if expr else whole
+    return expr
+
+
+def tsquery(p: QueryPlan) -> str:
+    """The plan as a PostgreSQL ``tsquery`` literal (phrases with ``<->``, weights per field)."""
+
+    def phrase(name: Field_, toks: tuple[str, ...]) -> str:
+        letter = PG_WEIGHT_LETTER[name]
+        return " <-> ".join(f"{_pg_quote(t)}:{letter}" for t in toks)
+
+    def group(g: TermGroup) -> str:
+        return "(" + " | ".join(phrase(n, toks) for n, toks in g.alternatives()) + ")"
+
+    expr = (" | " if p.match == "any" else " & ").join(group(g) for g in p.groups)
+    if p.phrase:
+        expr = f"({expr}) | ({phrase('words', p.phrase)})"
+    if p.agency:
+        whole = "(" + phrase("agencies", p.agency) + ")"
+        expr = f"({expr}) | {whole}" if expr else whole
+    return expr
+
+
+def fts5_bm25() -> str:
+    """The FTS5 ranking call with the field weights (bm25 is negative: lower is better)."""
+    return f"bm25({FTS_TABLE}, {', '.join(str(WEIGHTS[n]) for n in FIELDS)})"
+
+
+def pg_weights() -> str:
+    """``ts_rank_cd`` weights array literal, ordered {D, C, B, A}."""
+    by_letter = {PG_WEIGHT_LETTER[n]: WEIGHTS[n] for n in FIELDS}
+    return "{" + ", ".join(str(by_letter.get(letter, 0.1)) for letter in "DCBA") + "}"
+
+
+def matches(dialect: str, p: QueryPlan) -> Any:
+    """CTE of (rid, score) for resolutions matching the plan, materialised so the MATCH runs first."""
+    if dialect == "sqlite":
+        stmt = text(
+            f"SELECT rowid AS rid, {fts5_bm25()} AS score FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :fts_query"
+        ).bindparams(fts_query=fts5_query(p))
+    elif dialect == "postgresql":
+        stmt = text(
+            "SELECT id AS rid, -ts_rank_cd(CAST(:weights AS float4[]), search, q, 1) AS score "
+            "FROM resolutions, CAST(:fts_query AS tsquery) AS q WHERE search @@ q"
+        ).bindparams(fts_query=tsquery(p), weights=pg_weights())
+    else:
+        raise NotImplementedError(f"full-text search on {dialect}")
+    return stmt.columns(rid=Integer, score=Float).cte("fts_hits").prefix_with("MATERIALIZED")
+
+
 def fts_matches(expression: str) -> Any:
-    """CTE of (rid, score) for resolutions matching, materialised so the MATCH runs first."""
+    """CTE of (rid, score) for an FTS5 expression (SQLite), materialised so the MATCH runs first."""
     stmt = text(
-        f"SELECT rowid AS rid, bm25({FTS_TABLE}) AS score FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :fts_query"
+        f"SELECT rowid AS rid, {fts5_bm25()} AS score FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :fts_query"
     ).bindparams(fts_query=expression)
     return stmt.columns(rid=Integer, score=Float).cte("fts_hits").prefix_with("MATERIALIZED")
 
@@ -213,19 +445,23 @@ def count_of(stmt: Select[Any]) -> Select[Any]:
 
 def _term_spans(text_: str, terms: Iterable[str]) -> list[tuple[int, int]]:
     """Spans of the words of ``text_`` whose index term is one of ``terms``."""
-    keys = {fts_key(t) for t in terms}
-    spans = [(t.start, t.end) for t in tokens(text_) if fts_key(digits(t.text).lower()) in keys]
-    if spans:
-        return spans
-    # the text segmented differently than the index did: fall back to plain substrings
+    wanted = {fts_key(t) for t in terms}
+    spans, seen = [], set()
+    for t in tokens(text_):
+        k = fts_key(digits(t.text).lower())
+        if k in wanted:
+            spans.append((t.start, t.end))
+            seen.add(k)
+    # terms inside longer words (matched by their syllables) or segmented differently: substrings
     lowered = digits(text_).lower()
-    found = []
     for term in terms:
+        if fts_key(term) in seen:
+            continue
         at = lowered.find(term)
         while at >= 0 and term:
-            found.append((at, at + len(term)))
+            spans.append((at, at + len(term)))
             at = lowered.find(term, at + len(term))
-    return sorted(found)
+    return sorted(spans)
 
 
 def _merged(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:

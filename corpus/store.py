@@ -1,15 +1,18 @@
-"""Storage of meeting records: SQLAlchemy 2 over SQLite (PostgreSQL-ready schema).
+"""Storage of meeting records: SQLAlchemy 2 over SQLite (embedded) or PostgreSQL (a server).
 
 ``documents.record_json`` is the source of truth (the full Record JSON); the other
-tables denormalise what search and filters need. The schema is managed by Alembic
-(``corpus/migrations``) and upgraded to head whenever a Store opens.
+tables denormalise what search and filters need, and the full-text index (FTS5 table
+on SQLite, ``resolutions.search`` tsvector on PostgreSQL; see ``corpus.search``) holds
+the pre-split Thai terms. The schema is managed by Alembic (``corpus/migrations``) and
+upgraded to head whenever a Store opens. The backend is chosen by the URL
+(``MATI_DATABASE_URL``): ``sqlite:///…`` or ``postgresql+psycopg://…``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
@@ -20,19 +23,25 @@ from sqlalchemy import (
     Date,
     DateTime,
     Engine,
+    Float,
     ForeignKey,
     Integer,
     Select,
     String,
     Text,
     and_,
+    case,
+    cast,
     create_engine,
     event,
+    extract,
     func,
     literal,
+    literal_column,
     or_,
     select,
     text,
+    union_all,
 )
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
@@ -40,14 +49,17 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, rela
 from sqlalchemy.pool import StaticPool
 
 from corpus import search as sq
-from corpus.search import ActionHit, AgencyCount, DocumentSummary, Filters, Hit, Match, Page
+from corpus.search import ActionHit, AgencyCount, DocumentSummary, Filters, Hit, IndexDoc, Match, Page
 from mati.config import settings
 from mati.record import Kind, Record
-from nlp.tokenize import index_terms
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 BUSY_TIMEOUT_MS = 10_000
+SQLITE_CACHE_KIB = 64 * 1024  # page cache per connection
+SQLITE_MMAP_BYTES = 1 << 30  # read the index through the OS page cache
 _WRITE = "mati_write"  # execution option: open the transaction with BEGIN IMMEDIATE
+SIMILAR_TERMS = 24  # a resolution's most telling words that look for similar ones
+SIMILAR_CANDIDATES = 50  # best matches of those words, re-ranked by TF-IDF cosine
 
 
 class Base(DeclarativeBase):
@@ -203,14 +215,37 @@ def _action_rows(record: Record) -> list[ActionRow]:
     ]
 
 
-def _index_resolutions(session: Session, rows: Sequence[ResolutionRow], terms: Sequence[str]) -> None:
-    """Add the resolutions' pre-split index terms to the FTS5 table (SQLite only)."""
-    if not rows or session.get_bind().dialect.name != "sqlite":
-        return  # nothing to index (news without resolutions) / PostgreSQL full-text search comes later
-    session.execute(
-        text(f"INSERT INTO {sq.FTS_TABLE}(rowid, terms) VALUES (:rowid, :terms)"),
-        [{"rowid": row.id, "terms": t} for row, t in zip(rows, terms, strict=True)],
-    )
+def _index_docs(record: Record) -> list[IndexDoc]:
+    """The full-text index fields of each resolution of a record (CPU work, done outside transactions)."""
+    named = {a.id: a for a in record.agencies}
+    docs = []
+    for res in record.resolutions:
+        forms: list[str] = []
+        for agency_id in dict.fromkeys(res.agencies):
+            a = named.get(agency_id)
+            forms += sq.agency_forms(agency_id, a.name if a else None, a.abbreviation if a else None)
+        docs.append(sq.index_document(res.text, forms))
+    return docs
+
+
+def _index_resolutions(session: Session, rows: Sequence[ResolutionRow], docs: Sequence[IndexDoc]) -> None:
+    """Write the resolutions' index fields: FTS5 rows (SQLite) or the ``search`` tsvector (PostgreSQL)."""
+    if not rows:
+        return
+    pairs = list(zip(rows, docs, strict=True))
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(
+            text(
+                f"INSERT INTO {sq.FTS_TABLE}(rowid, words, subwords, agencies) "
+                "VALUES (:rowid, :words, :subwords, :agencies)"
+            ),
+            [{"rowid": row.id, **sq.fts_row(d)} for row, d in pairs],
+        )
+    else:
+        session.execute(
+            text("UPDATE resolutions SET search = CAST(:v AS tsvector) WHERE id = :id"),
+            [{"id": row.id, "v": sq.tsvector_literal(d)} for row, d in pairs],
+        )
 
 
 # --- engine ------------------------------------------------------------------------------
@@ -241,6 +276,8 @@ def _sqlite_engine(url: str) -> Engine:
             cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
+        cur.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
         cur.close()
 
     @event.listens_for(engine, "begin")
@@ -250,8 +287,18 @@ def _sqlite_engine(url: str) -> Engine:
     return engine
 
 
+def database_url(url: str) -> str:
+    """``url`` with psycopg 3 as the PostgreSQL driver when none is named."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
 def make_engine(url: str) -> Engine:
-    return _sqlite_engine(url) if url.startswith("sqlite") else create_engine(url, pool_pre_ping=True)
+    if url.startswith("sqlite"):
+        return _sqlite_engine(url)
+    return create_engine(database_url(url), pool_pre_ping=True, pool_size=10, max_overflow=10)
 
 
 def upgrade(engine: Engine) -> None:
@@ -280,9 +327,14 @@ class Store:
         self._lock: AbstractContextManager[Any] = threading.RLock() if _in_memory(self.url) else nullcontext()
 
     @property
+    def dialect(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return self.engine.dialect.name
+
+    @property
     def fts(self) -> bool:
-        """Whether the FTS5 index is available (SQLite)."""
-        return self.engine.dialect.name == "sqlite"
+        """Whether full-text search is available (FTS5 on SQLite, tsvector on PostgreSQL)."""
+        return self.dialect in ("sqlite", "postgresql")
 
     @contextmanager
     def _reading(self) -> Iterator[Session]:
@@ -314,12 +366,12 @@ class Store:
         existing = self.get(doc_id)
         if existing is not None:
             return existing, False
-        terms = [" ".join(index_terms(r.text)) for r in record.resolutions]  # CPU work before locking
+        docs = _index_docs(record)  # CPU work before locking
         try:
             with self._writing() as session:
                 created = session.get(DocumentRow, doc_id) is None  # another writer may have won
                 if created:
-                    self._write(session, record, terms)
+                    self._write(session, record, docs)
         except IntegrityError:
             created = False
         if created:
@@ -329,14 +381,28 @@ class Store:
             raise RuntimeError(f"document {doc_id} neither stored nor present")
         return existing, False
 
+    def add_many(self, records: Iterable[Record]) -> int:
+        """Store many records in one transaction (bulk loading); those already present are skipped.
+
+        Returns how many were stored.
+        """
+        todo = {r.document.id: r for r in records}
+        with self._reading() as session:
+            present = set(session.scalars(select(DocumentRow.id).where(DocumentRow.id.in_(list(todo)))))
+        fresh = [(r, _index_docs(r)) for i, r in todo.items() if i not in present]
+        with self._writing() as session:
+            for record, docs in fresh:
+                self._write(session, record, docs)
+        return len(fresh)
+
     @staticmethod
-    def _write(session: Session, record: Record, terms: Sequence[str]) -> None:
+    def _write(session: Session, record: Record, docs: Sequence[IndexDoc]) -> None:
         doc = _document_row(record)
         doc.resolutions = _resolution_rows(record, doc)
         doc.agencies = _agency_rows(record)
         session.add(doc)
         session.flush()  # resolution ids for the index
-        _index_resolutions(session, doc.resolutions, terms)
+        _index_resolutions(session, doc.resolutions, docs)
         doc.actions = _action_rows(record)
         session.flush()
 
@@ -375,36 +441,32 @@ class Store:
         match: Match = "all",
         limit: int = 20,
         offset: int = 0,
+        prefer_recent: bool = False,
+        facets: bool = False,
+        expand: bool = True,
     ) -> Page[Hit]:
-        """Resolutions matching ``query`` (bm25, best first) and ``filters``.
+        """Resolutions matching ``query`` (best first) and ``filters``.
 
-        With no query: filters only, newest meeting first.
+        With no query: filters only, newest meeting first. ``prefer_recent`` scales the
+        score down with the meeting's age (half at ``RECENCY_HALF_LIFE_DAYS``);
+        ``facets`` adds counts per kind, body, year and agency over all matches;
+        ``expand=False`` matches whole words only (no syllables, no agency names).
         """
         filters = filters or Filters()
         if not query or not query.strip():
-            return self.resolutions(filters, limit=limit, offset=offset)
-        terms = sq.query_terms(query)
-        if not terms:
-            return Page(items=[], total=0, limit=limit, offset=offset)
-        if self.fts:
-            m = sq.fts_matches(sq.fts_expression(terms, match))
-            stmt = (
-                select(ResolutionRow, DocumentRow.source_name, m.c.score)
-                .select_from(m)
-                .join(ResolutionRow, ResolutionRow.id == m.c.rid)
-                .join(DocumentRow, DocumentRow.id == ResolutionRow.document_id)
-                .where(_resolution_filters(filters))
-                .order_by(m.c.score, ResolutionRow.id)
-            )
-        else:  # no FTS yet outside SQLite: substring match on the text, unranked
-            contains = [ResolutionRow.text.contains(t, autoescape=True) for t in terms]
-            stmt = (
-                select(ResolutionRow, DocumentRow.source_name, literal(None).label("score"))
-                .join(DocumentRow, DocumentRow.id == ResolutionRow.document_id)
-                .where((or_ if match == "any" else and_)(*contains), _resolution_filters(filters))
-                .order_by(*_newest_first())
-            )
-        return self._hits(stmt, terms, limit, offset)
+            return self.resolutions(filters, limit=limit, offset=offset, facets=facets)
+        p = sq.plan(query, match, expand=expand)
+        if not p:
+            return Page(items=[], total=0, limit=limit, offset=offset, facets=_no_facets() if facets else None)
+        m = sq.matches(self.dialect, p)
+        score = (m.c.score * self._recency() if prefer_recent else m.c.score).label("score")
+        base = (
+            select(ResolutionRow.id, score)
+            .select_from(m)
+            .join(ResolutionRow, ResolutionRow.id == m.c.rid)
+            .where(_resolution_filters(filters))
+        )
+        return self._hits(base, [score, ResolutionRow.id], p.terms, limit, offset, facets)
 
     def resolutions(
         self,
@@ -413,25 +475,89 @@ class Store:
         document_id: str | None = None,
         limit: int = 50,
         offset: int = 0,
+        facets: bool = False,
     ) -> Page[Hit]:
         """Resolutions by filters only (optionally of one document), newest meeting first."""
         clause = _resolution_filters(filters or Filters())
         if document_id is not None:
             clause = and_(clause, ResolutionRow.document_id == document_id)
-        stmt = (
-            select(ResolutionRow, DocumentRow.source_name, literal(None).label("score"))
-            .join(DocumentRow, DocumentRow.id == ResolutionRow.document_id)
-            .where(clause)
-            .order_by(*_newest_first())
-        )
-        return self._hits(stmt, [], limit, offset)
+        base = select(ResolutionRow.id, literal(None).label("score")).where(clause)
+        return self._hits(base, _newest_first(), [], limit, offset, facets)
 
-    def _hits(self, stmt: Select[Any], terms: Sequence[str], limit: int, offset: int) -> Page[Hit]:
+    def similar(self, resolution: int | tuple[str, str | None], limit: int = 10) -> list[Hit]:
+        """Earlier resolutions (other documents, meeting on or before its date) most like ``resolution``.
+
+        ``resolution`` is a resolution id or ``(document id, number)``. Its most frequent
+        content words are searched (any of them, best ``SIMILAR_CANDIDATES`` by the
+        backend's ranking), then re-ranked by TF-IDF cosine over index terms; ``score``
+        is the negated cosine (lower is better). Unknown resolution: ``KeyError``.
+        """
         with self._reading() as session:
-            total = session.scalar(sq.count_of(stmt)) or 0
-            rows = session.execute(sq.paged(stmt, limit, offset)).all()
-        items = [_hit(r, source, score, terms) for r, source, score in rows]
-        return Page(items=items, total=total, limit=limit, offset=offset)
+            row = session.scalar(_resolution_by(resolution))
+        if row is None:
+            raise KeyError(resolution)
+        own = sq.keys(row.text)
+        top = _telling_terms(own, SIMILAR_TERMS)
+        if not top:
+            return []
+        m = sq.matches(self.dialect, sq.QueryPlan(tuple(sq.TermGroup(t) for t in top), "any"))
+        clauses = [ResolutionRow.id != row.id, ResolutionRow.document_id != row.document_id]
+        if row.meeting_date is not None:
+            clauses.append(ResolutionRow.meeting_date <= row.meeting_date)
+        stmt = (
+            select(ResolutionRow, DocumentRow.source_name, m.c.score)
+            .select_from(m)
+            .join(ResolutionRow, ResolutionRow.id == m.c.rid)
+            .join(DocumentRow, DocumentRow.id == ResolutionRow.document_id)
+            .where(*clauses)
+            .order_by(m.c.score, ResolutionRow.id)
+            .limit(SIMILAR_CANDIDATES)
+        )
+        with self._reading() as session:
+            rows = session.execute(stmt).all()
+        if not rows:
+            return []
+        cosine = _cosines(own, [sq.keys(r.text) for r, _, _ in rows])
+        ranked = sorted(zip(rows, cosine, strict=True), key=lambda rc: (-rc[1], rc[0][0].id))[:limit]
+        return [_hit(r, source, -c, top) for (r, source, _), c in ranked]
+
+    def _recency(self) -> Any:
+        """A factor in (0, 1]: 1 for a meeting today, 1/2 at the half-life, smaller when older or undated."""
+        today = dt.date.today()
+        if self.dialect == "sqlite":
+            age: Any = func.julianday(today.isoformat()) - func.julianday(ResolutionRow.meeting_date)
+        else:
+            age = cast(literal(today, Date) - ResolutionRow.meeting_date, Float)
+        age = func.coalesce(case((age < 0, 0.0), else_=age), 5 * sq.RECENCY_HALF_LIFE_DAYS)
+        return 1.0 / (1.0 + age / float(sq.RECENCY_HALF_LIFE_DAYS))
+
+    def _hits(
+        self,
+        base: Select[Any],
+        order: Sequence[Any],
+        terms: Sequence[str],
+        limit: int,
+        offset: int,
+        facets: bool = False,
+    ) -> Page[Hit]:
+        """One page of ``base`` (selecting resolution id and score) in ``order``, with total and facets.
+
+        Counting, sorting and paging run over (id, score) only; whole rows are read for the page alone.
+        """
+        with self._reading() as session:
+            counts = _facet_counts(session, base) if facets else None
+            total = sum(counts["kind"].values()) if counts else (session.scalar(sq.count_of(base)) or 0)
+            page = session.execute(sq.paged(base.order_by(*order), limit, offset)).all() if total else []
+            rows = {}
+            if page:
+                stmt = (
+                    select(ResolutionRow, DocumentRow.source_name)
+                    .join(DocumentRow, DocumentRow.id == ResolutionRow.document_id)
+                    .where(ResolutionRow.id.in_([rid for rid, _ in page]))
+                )
+                rows = {r.id: (r, source) for r, source in session.execute(stmt)}
+        items = [_hit(*rows[rid], score, terms) for rid, score in page]
+        return Page(items=items, total=total, limit=limit, offset=offset, facets=counts)
 
     # actions and agencies
 
@@ -506,7 +632,97 @@ def _resolution_filters(f: Filters) -> Any:
             )
         )
         clauses.append(ResolutionRow.id.in_(linked))
+    if f.open_actions is not None:
+        still_open = (
+            select(ActionRow.id)
+            .where(
+                ActionRow.document_id == ResolutionRow.document_id,
+                ActionRow.resolution == ResolutionRow.number,
+                or_(ActionRow.due.is_(None), ActionRow.due >= dt.date.today()),
+            )
+            .exists()
+        )
+        clauses.append(still_open if f.open_actions else ~still_open)
     return sq.combine(clauses)
+
+
+def _no_facets() -> dict[str, dict[str, int]]:
+    return {name: {} for name in ("kind", "body", "year", "agency")}
+
+
+def _facet_counts(session: Session, stmt: Select[Any]) -> dict[str, dict[str, int]]:
+    """Counts per kind, body, year and agency (top ``FACET_TOP_AGENCIES``) over all rows of ``stmt``.
+
+    One statement: the matches (and the MATCH) are materialised once and grouped four ways.
+    """
+    hits = (
+        stmt.with_only_columns(
+            ResolutionRow.id,
+            ResolutionRow.kind,
+            func.coalesce(ResolutionRow.body_name, ResolutionRow.body_abbreviation).label("body"),
+            ResolutionRow.meeting_date,
+        )
+        .order_by(None)
+        .cte("facet_hits")
+        .prefix_with("MATERIALIZED")
+    )
+    n = func.count().label("n")
+    year = extract("year", hits.c.meeting_date)
+    by_agency = (
+        select(literal_column("'agency'").label("facet"), ResolutionAgencyRow.agency_id.label("value"), n)
+        .join(hits, hits.c.id == ResolutionAgencyRow.resolution_id)
+        .group_by(ResolutionAgencyRow.agency_id)
+        .order_by(n.desc(), ResolutionAgencyRow.agency_id)
+        .limit(sq.FACET_TOP_AGENCIES)
+        .subquery()
+    )
+    stmt_all = union_all(
+        select(literal_column("'kind'"), hits.c.kind, n).group_by(hits.c.kind),
+        select(literal_column("'body'"), hits.c.body, n).where(hits.c.body.is_not(None)).group_by(hits.c.body),
+        select(literal_column("'year'"), cast(year, String), n)
+        .where(hits.c.meeting_date.is_not(None))
+        .group_by(year),
+        select(by_agency.c.facet, by_agency.c.value, by_agency.c.n),
+    )
+    out = _no_facets()
+    for facet, value, count in session.execute(stmt_all):
+        out[facet][str(value)] = count
+    out["agency"] = dict(sorted(out["agency"].items(), key=lambda kv: (-kv[1], kv[0])))
+    return out
+
+
+def _resolution_by(resolution: int | tuple[str, str | None]) -> Select[tuple[ResolutionRow]]:
+    if isinstance(resolution, int):
+        return select(ResolutionRow).where(ResolutionRow.id == resolution)
+    doc_id, number = resolution
+    same_number = ResolutionRow.number.is_(None) if number is None else ResolutionRow.number == number
+    return (
+        select(ResolutionRow)
+        .where(ResolutionRow.document_id == doc_id, same_number)
+        .order_by(ResolutionRow.position)
+        .limit(1)
+    )
+
+
+def _telling_terms(terms: Sequence[str], n: int) -> list[str]:
+    """The ``n`` most frequent content words (no stop words, numbers or single letters), longer first on ties."""
+    from collections import Counter
+
+    from pythainlp.corpus import thai_stopwords
+
+    stop = thai_stopwords()
+    counts = Counter(t for t in terms if len(t) > 1 and not t.isdigit() and t not in stop)
+    return [t for t, _ in sorted(counts.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[:n]]
+
+
+def _cosines(own: list[str], others: list[list[str]]) -> list[float]:
+    """TF-IDF cosine of ``own`` with each of ``others`` (IDF over these documents; scikit-learn)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.metrics.pairwise import linear_kernel
+
+    vectorizer = TfidfVectorizer(analyzer=lambda terms: terms, sublinear_tf=True)
+    matrix = vectorizer.fit_transform([own, *others])
+    return [float(x) for x in linear_kernel(matrix[0:1], matrix[1:]).ravel()]
 
 
 def _newest_first() -> list[Any]:
@@ -519,6 +735,7 @@ def _body(name: str | None, abbreviation: str | None) -> str | None:
 
 def _hit(r: ResolutionRow, source_name: str, score: float | None, terms: Sequence[str]) -> Hit:
     return Hit(
+        id=r.id,
         document_id=r.document_id,
         source_name=source_name,
         number=r.number,

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import html
+import json
 import os
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import TextIO
 
 import click
 
@@ -82,38 +85,73 @@ def _files(paths: tuple[Path, ...]) -> Iterator[Path]:
             yield p
 
 
-def ingest_paths(paths: tuple[Path, ...], database: str | None, quiet: bool = False) -> tuple[int, int, int]:
-    """Ingest files and folders; returns (stored, skipped as duplicates, failed)."""
+def ingest_paths(
+    paths: tuple[Path, ...], database: str | None, quiet: bool = False, workers: int = 1, report: Path | None = None
+) -> tuple[int, int, int]:
+    """Ingest files and folders in ``workers`` processes (0: one per CPU); (stored, already present, failed).
+
+    Failures go to ``report`` (JSON lines: path, error, message), created only when a file fails. On
+    Ctrl-C the documents in flight are abandoned and KeyboardInterrupt propagates; what was stored stays.
+    """
     from tqdm import tqdm
 
-    from corpus.ingest import ingest_file
+    from corpus.ingest import ingest_files
     from corpus.store import Store
+    from corpus.worker import Workers
 
     store = Store(database)
     files = list(_files(paths))
-    stored = skipped = failed = 0
+    counts: Counter[str] = Counter()
+    failures: TextIO | None = None
+    pool = Workers(workers)
+
+    def summary() -> str:
+        return f"stored {counts['stored']}, already present {counts['present']}, failed {counts['failed']}"
+
     try:
-        for f in tqdm(files, unit="doc", disable=quiet or not files, file=sys.stderr):
-            try:
-                created = ingest_file(store, f)
-            except MatiError as e:
-                failed += 1
-                tqdm.write(f"failed: {f}: {e}", file=sys.stderr)
-                continue
-            stored += created
-            skipped += not created
+        with tqdm(total=len(files), unit="doc", disable=quiet or not files, file=sys.stderr) as bar:
+            for outcome in ingest_files(store, files, pool):
+                counts[outcome.status] += 1
+                bar.update()
+                if outcome.error is None:
+                    continue
+                tqdm.write(f"failed: {outcome.path}: {outcome.error}", file=sys.stderr)
+                if report is not None:
+                    failures = failures or report.open("w", encoding="utf-8")
+                    line = {"path": str(outcome.path), "error": type(outcome.error).__name__,
+                            "message": str(outcome.error)}
+                    failures.write(json.dumps(line, ensure_ascii=False) + "\n")
+                    failures.flush()
+    except KeyboardInterrupt:
+        click.echo(f"\ninterrupted: {summary()}; documents in flight abandoned, run again to resume", err=True)
+        raise
     finally:
+        pool.close()
         store.close()
-    return stored, skipped, failed
+        if failures is not None:
+            failures.close()
+            click.echo(f"failures written to {report}", err=True)
+    return counts["stored"], counts["present"], counts["failed"]
 
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--database", envvar="MATI_DATABASE_URL", help="SQLAlchemy URL (default: MATI_DATABASE_URL)")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(min=0),
+              help="worker processes (0: one per CPU)")
+@click.option("--report", default=Path("mati-ingest-failures.jsonl"), show_default=True,
+              type=click.Path(dir_okay=False, path_type=Path), help="failure report (JSON lines), only if any fail")
 @click.option("--quiet", is_flag=True, help="no progress bar")
-def ingest(paths: tuple[Path, ...], database: str | None, quiet: bool) -> None:
-    """Ingest files and folders (recursively); already ingested files are skipped."""
-    stored, skipped, failed = ingest_paths(paths, database, quiet)
+def ingest(paths: tuple[Path, ...], database: str | None, workers: int, report: Path, quiet: bool) -> None:
+    """Ingest files and folders (recursively); already ingested files are skipped.
+
+    Each document is processed in a worker process under the MATI_DOC_TIMEOUT / MATI_DOC_MEMORY_MB
+    limits. Exit status: 0 all stored, 1 some failed, 130 interrupted (run again to resume).
+    """
+    try:
+        stored, skipped, failed = ingest_paths(paths, database, quiet, workers, report)
+    except KeyboardInterrupt:
+        sys.exit(130)
     click.echo(f"stored {stored}, already present {skipped}, failed {failed}", err=True)
     sys.exit(1 if failed else 0)
 

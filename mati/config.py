@@ -21,6 +21,8 @@ class Settings:
         default_factory=lambda: int(os.environ.get("MATI_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
     )
     max_pages: int = field(default_factory=lambda: int(os.environ.get("MATI_MAX_PAGES", "2000")))
+    doc_timeout: float = field(default_factory=lambda: float(os.environ.get("MATI_DOC_TIMEOUT") or 120))
+    doc_memory_mb: int = field(default_factory=lambda: int(os.environ.get("MATI_DOC_MEMORY_MB") or 2048))
 
 
 def settings() -> Settings:

@@ -35,3 +35,21 @@ class ReaderLimitExceeded(UnreadableDocument):
     """Reading would exceed a safety limit (decompressed size, pages, time)."""
 
     title = "Document exceeds a reading limit"
+
+
+class ProcessingTimeout(ReaderLimitExceeded):
+    """Reading and extracting one document took longer than the per-document time limit."""
+
+    title = "Document took too long to process"
+
+
+class ProcessingLimit(ReaderLimitExceeded):
+    """Reading and extracting one document needed more memory than the per-document limit."""
+
+    title = "Document needed too much memory"
+
+
+class WorkerFailed(UnreadableDocument):
+    """The worker process died (crash, signal) or failed unexpectedly while processing a document."""
+
+    title = "Document processing failed"

@@ -210,7 +210,7 @@ def _word_features(word: str) -> tuple[str, ...]:
     if any("ก" <= c <= "๛" for c in word):
         f.append("thai")
     d = word.translate(_THAI_DIGITS)
-    if d.isdigit():
+    if d.isdecimal():  # not isdigit(): "³" is a digit int() cannot read
         f.append(f"digit{min(len(d), 5)}")
         if _YEAR.match(d):
             f.append("year")

@@ -26,6 +26,7 @@ MINUTES = """การประชุมคณะกรรมการพัฒ�
 @pytest.fixture
 def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
     monkeypatch.setenv("MATI_DATABASE_URL", f"sqlite:///{tmp_path}/cli.db")
+    monkeypatch.chdir(tmp_path)  # a failure report lands here, not in the checkout
     return CliRunner()
 
 

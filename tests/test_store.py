@@ -188,3 +188,40 @@ def test_a_document_without_resolutions_is_stored(corpus_store: Store, corpus_ma
     stored, created = corpus_store.add(record)
     assert created and corpus_store.has("e" * 64)
     assert corpus_store.get("e" * 64) == stored
+
+
+@pytest.mark.sqlite_only
+def test_upgrade_from_0001_indexes_stored_resolutions(corpus_registry: Path, corpus_db_url: str) -> None:
+    """Revision 0002 back-fills the new index fields from the stored resolutions (and downgrades)."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+
+    engine = create_engine(corpus_db_url.replace("/db/", "/"))
+    cfg = Config()
+    cfg.set_main_option("script_location", str(store_module.MIGRATIONS))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+        conn.execute(
+            text(
+                "INSERT INTO documents VALUES ('d1', 'x.txt', 'text/plain', '', NULL, '2020-01-01', "
+                "NULL, NULL, NULL, NULL, '2020-01-01 00:00:00', '{}')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO resolutions(id, document_id, position, number, kind, text, meeting_date) VALUES "
+                "(1, 'd1', 0, '1', 'approve', 'เห็นชอบแผนการบริหารงบประมาณ ให้ สป.มท. ดำเนินการ', '2020-01-01')"
+            )
+        )
+        conn.execute(text("INSERT INTO resolution_agencies VALUES (1, 'moi-ops', NULL, NULL)"))
+    engine.dispose()
+    with Store(corpus_db_url.replace("/db/", "/")) as store:
+        assert store.search("บริหาร").total == 1
+        assert store.search("สำนักงานปลัดกระทรวงมหาดไทย").total == 1  # registry forms of the linked agency
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0001")
+        assert conn.execute(text("SELECT count(*) FROM resolutions_fts WHERE terms MATCH 'งบประมาณ'")).scalar() == 1
+    engine.dispose()
