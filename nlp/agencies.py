@@ -48,6 +48,11 @@ NAME_STOPS = frozenset({
     "อีก", "ต่อ", "ในการ", "หรือ", "ไป", "ดำเนินการ", "กำหนด", "พร้อม", "เข้าร่วม", "และเลขานุการ",
     "ร่วม", "กล่าว", "เปิดเผย", "มี", "ยัง",
 })
+# position titles an agency name can end: the person holds a post, the body is not itself named
+POSITION = re.compile(
+    r"(?:รัฐมนตรีว่าการ|รัฐมนตรีช่วยว่าการ|รัฐมนตรี|ปลัด|รองปลัด|อธิบดี|รองอธิบดี|เลขาธิการ|รองเลขาธิการ"
+    r"|ผู้อำนวยการ|ผู้ว่าราชการ|ผู้ว่าการ|ผู้ตรวจราชการ|หัวหน้า|ประธาน|รองประธาน|โฆษก|ผู้ช่วย)\s?$"
+)
 PEOPLE = ("ผู้ทรงคุณวุฒิ", "ผู้แทน", "ผู้เข้าร่วม", "ผู้บริหาร", "ทุกคน", "ทั้งหมด")
 NAME_TAIL = frozenset({"ของ", "ที่", "และ", "ใน", "ให้", "กับ", "แก่", "การ"})
 # an abbreviation is consonants and dots (สป.มท., อ.ก.พ.ร.ฯ, สทนช.) or an English acronym (OPDC)
@@ -369,5 +374,11 @@ def find_agencies(text: str) -> list[Agency]:
             continue  # an unknown dotted abbreviation (กม., หน.ผตร.) is as often a unit or a title
         c.alias(f, form)
         f.mentions.append((s, e))
-    return [f.to_agency() for f in sorted(c.found.values(), key=lambda f: min(f.mentions or [(0, 0)]))
-            if f.mentions]
+    # a body named only inside people's position titles (รัฐมนตรีว่าการกระทรวงกลาโหม) is not itself named
+    named = [f for f in c.found.values() if any(not _in_title(text, s) for s, _ in f.mentions)]
+    return [f.to_agency() for f in sorted(named, key=lambda f: min(f.mentions))]
+
+
+def _in_title(text: str, start: int) -> bool:
+    """Is the mention at ``start`` the tail of a position title ("ปลัดกระทรวง...", "อธิบดีกรม...")?"""
+    return bool(POSITION.search(text, max(0, start - 20), start))

@@ -152,3 +152,8 @@ def test_an_abbreviation_after_a_number_is_a_unit_and_a_cut_name_is_the_full_one
 def test_experts_of_a_committee_are_people_not_a_body() -> None:
     names = [a.name for a in find_agencies("รวมทั้งคณะกรรมการผู้ทรงคุณวุฒิเข้าร่วมประชุม และคณะกรรมการกลั่นกรองการใช้จ่ายเงินกู้ ได้ประชุม")]
     assert names == ["คณะกรรมการกลั่นกรองการใช้จ่ายเงินกู้"]
+
+
+def test_a_body_named_only_in_position_titles_is_not_named() -> None:
+    text = "พลเอก ประยุทธ์ นายกรัฐมนตรีและรัฐมนตรีว่าการกระทรวงกลาโหม เป็นประธาน โดยมีปลัดกระทรวงมหาดไทย และกระทรวงมหาดไทยรายงาน"
+    assert [a.name for a in find_agencies(text)] == ["กระทรวงมหาดไทย"]  # named once on its own
