@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 packages=(tesseract-ocr tesseract-ocr-tha tesseract-ocr-eng)
 extras="."
 if [[ "${1:-}" == "--dev" ]]; then
-  packages+=(fonts-thai-tlwg libreoffice-writer-nogui postgresql postgresql-15-rum)
+  packages+=(fonts-thai-tlwg libreoffice-writer-nogui postgresql postgresql-contrib wrk)
   extras="-e .[dev]"
 fi
 

@@ -6,8 +6,6 @@ Tests that run Tesseract skip when it is not installed; CI installs tesseract-oc
 from __future__ import annotations
 
 import io
-import shutil
-import subprocess
 from pathlib import Path
 
 import docx
@@ -21,6 +19,7 @@ from corpus.readers.ocr import ocr_image, ocr_pdf_pages, tesseract_available
 from corpus.readers.quality import QUALITY_THRESHOLD, page_quality
 from corpus.readers.reading import tidy
 from mati.errors import EmptyDocument, UnreadableDocument
+from tests.office import docx_to_pdf
 
 LEGACY_PDF = Path("/work/shared/data/pdf/cdc-2558-legacy-font-capture.pdf")
 FONT = Path("/usr/share/fonts/truetype/tlwg/Loma.ttf")
@@ -163,24 +162,11 @@ def test_legacy_font_pdf_is_ocred() -> None:
 @pytest.fixture(scope="module")
 def libreoffice_pdf(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     """The Thai lines written to DOCX with python-docx and converted to PDF by LibreOffice."""
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        pytest.skip("LibreOffice (soffice) not installed")
-    folder = tmp_path_factory.mktemp("roundtrip")
     document = docx.Document()
     for line in LINES:
         run = document.add_paragraph().add_run(line)
         run.font.name, run.font.size = "Loma", Pt(14)
-    document.save(folder / "minutes.docx")
-    profile = f"-env:UserInstallation={(folder / 'profile').as_uri()}"
-    convert = ["--convert-to", "pdf", "--outdir", str(folder), str(folder / "minutes.docx")]
-    subprocess.run(
-        [soffice, "--headless", "--norestore", profile, *convert],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    return (folder / "minutes.pdf").read_bytes()
+    return docx_to_pdf(document, tmp_path_factory.mktemp("roundtrip"))
 
 
 @pytest.mark.slow

@@ -29,6 +29,9 @@ log = logging.getLogger(__name__)
 X_TOLERANCE = 1.5  # points; Thai marks sit at zero width on their base letter, so no spurious spaces
 Y_TOLERANCE = 3
 PARAGRAPH_GAP = 1.5  # times the usual gap between lines
+GUTTER = 12  # points of empty page between two text columns
+MIN_COLUMN_CHARS = 200
+MIN_COLUMN_SHARE = 0.2  # each column holds at least this share of the page's characters
 _MARKS = frozenset("\u0e31\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e3a\u0e47\u0e48\u0e49\u0e4a\u0e4b\u0e4c\u0e4d\u0e4e")
 _SARA_AM, _NIKHAHIT, _SARA_AA = "\u0e33", "\u0e4d", "\u0e32"
 
@@ -131,18 +134,55 @@ def read_pdf(data: bytes, *, first_pages: int | None = None) -> Reading:
     return Reading(text=page_text(layers), media_type=PDF, title=title, pages=pages)
 
 
+def _gutter(chars: list[dict], width: float) -> float | None:
+    """The x of the empty strip between two text columns, if the page has two."""
+    if len(chars) < MIN_COLUMN_CHARS:
+        return None
+    used = bytearray(int(width) + 2)
+    for char in chars:
+        for x in range(max(0, int(char["x0"])), min(len(used), int(char["x1"]) + 1)):
+            used[x] = 1
+    best, run_start = (0, 0), None
+    for x in range(int(width * 0.3), int(width * 0.7)):
+        if not used[x]:
+            run_start = x if run_start is None else run_start
+            if x - run_start > best[1] - best[0]:
+                best = (run_start, x)
+        else:
+            run_start = None
+    if best[1] - best[0] < GUTTER:
+        return None
+    middle = (best[0] + best[1]) / 2
+    left = sum(1 for c in chars if c["x1"] <= middle)
+    return middle if MIN_COLUMN_SHARE * len(chars) <= left <= (1 - MIN_COLUMN_SHARE) * len(chars) else None
+
+
 def _lines(page: pdfplumber.page.Page) -> list[Line]:
-    """The page's text lines, each marked wrapped when it reaches the right edge of the text column."""
+    """The page's text lines in reading order (left column, then right), each marked wrapped when it
+    reaches the right edge of its text column."""
     chars = _seat_thai_marks(_on_baseline(page.chars))
     if not chars:
         return []  # no text layer on this page (a scan)
+    gutter = _gutter(chars, page.width)
+    if gutter is not None:
+        left = [c for c in chars if c["x1"] <= gutter]
+        right = [c for c in chars if c["x1"] > gutter]
+        return _column_lines(left, page.width, gutter) + _column_lines(right, page.width, page.width)
+    return _column_lines(chars, page.width, page.width)
+
+
+def _column_lines(chars: list[dict], page_width: float, column_right: float) -> list[Line]:
+    if not chars:
+        return []
     lines = chars_to_textmap(chars, x_tolerance=X_TOLERANCE, y_tolerance=Y_TOLERANCE).extract_text_lines(
         strip=True, return_chars=False
     )
     if not lines:
         return []
     left = min(line["x0"] for line in lines)
-    right = max(max(line["x1"] for line in lines), page.width - left)  # margins at least symmetric
+    widest = max(line["x1"] for line in lines)
+    # margins at least symmetric on a page; a left column ends where its own lines do
+    right = max(widest, page_width - left) if column_right >= page_width else widest
     reach = left + WRAPPED * (right - left)
     # a wider gap than the usual line spacing before the next line starts a new paragraph
     gaps = [b["top"] - a["bottom"] for a, b in itertools.pairwise(lines)]
