@@ -65,6 +65,7 @@ _NER_GOVERNMENT = re.compile(
 )
 _DOTTED = re.compile(r"^(?:[ก-ฮ]{1,5}\.){2,4}$")
 MIN_NAME_AFTER_HEAD = 3
+MIN_PREFIX = 10  # characters of a cut-short name before it may stand for a registry entry
 _NER_NOT_STATE = re.compile(r"^(?:บริษัท|ห้าง|พรรค|มูลนิธิ|สมาคม|ธนาคาร(?!แห่งประเทศไทย|เพื่อ|ออมสิน|อาคาร|อิสลาม))")
 _DEFINITION = re.compile(r"\(\s*([^()\n]{2,24}?)\s*\)")
 _THAI_LETTER = re.compile(r"[ก-ฮะ-ฺเ-ๅ็-๎]")
@@ -294,10 +295,17 @@ def _ner_mentions(text: str, taken: list[tuple[int, int]]) -> list[tuple[int, in
 
 
 def _shortening_of(c: _Collector, form: str) -> Found | None:
-    """A name cut short of one already found ("กระทรวงเกษตร" for กระทรวงเกษตรและสหกรณ์) is that one."""
+    """A name cut short of one already found ("กระทรวงเกษตร" for กระทรวงเกษตรและสหกรณ์) is that one;
+    failing that, of the one registry entry it begins ("กระทรวงทรัพยากรธรรมชาติฯ")."""
     k = key(form)
     matches = [f for f in c.found.values() if f.mentions and key(f.name).startswith(k) and key(f.name) != k]
-    return matches[0] if len(matches) == 1 else None
+    if len(matches) == 1:
+        return matches[0]
+    if len(k) >= MIN_PREFIX and not matches:
+        entries = [e for e in registry() if key(e.name).startswith(k) and e.kind != "province"]
+        if len(entries) == 1:
+            return c.entity_for_registry(entries[0].id)
+    return None
 
 
 def _level_of(c: _Collector, form: str) -> Found | None:

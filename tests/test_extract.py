@@ -157,3 +157,9 @@ def test_experts_of_a_committee_are_people_not_a_body() -> None:
 def test_a_body_named_only_in_position_titles_is_not_named() -> None:
     text = "พลเอก ประยุทธ์ นายกรัฐมนตรีและรัฐมนตรีว่าการกระทรวงกลาโหม เป็นประธาน โดยมีปลัดกระทรวงมหาดไทย และกระทรวงมหาดไทยรายงาน"
     assert [a.name for a in find_agencies(text)] == ["กระทรวงมหาดไทย"]  # named once on its own
+
+
+def test_a_unit_under_its_ministry_written_short() -> None:
+    found = find_agencies("โดยให้กรมป่าไม้ กระทรวงทรัพยากรธรรมชาติฯ ดำเนินการสำรวจพื้นที่")
+    assert [a.name for a in found] == ["กรมป่าไม้", "กระทรวงทรัพยากรธรรมชาติและสิ่งแวดล้อม"]
+    assert found[0].parent == found[1].id
