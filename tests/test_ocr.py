@@ -21,7 +21,7 @@ from corpus.readers.reading import tidy
 from mati.errors import EmptyDocument, UnreadableDocument
 from tests.office import docx_to_pdf
 
-LEGACY_PDF = Path("/work/shared/data/pdf/cdc-2558-legacy-font-capture.pdf")
+LEGACY_PDF = Path(__file__).resolve().parents[2] / "shared" / "data" / "pdf" / "cdc-2558-legacy-font-capture.pdf"
 FONT = Path("/usr/share/fonts/truetype/tlwg/Loma.ttf")
 LINES = [
     "รายงานการประชุมคณะกรรมการพัฒนาระบบบริการประชาชน ครั้งที่ 2/2567",

@@ -34,9 +34,10 @@ try:
 except ImportError:  # tests/ is not a package: pytest put it on sys.path
     import badfiles  # type: ignore[no-redef]
 
-CDC_PDF = Path("/work/shared/data/pdf/cdc-draft-constitution-2558-word.pdf")
-SCAN_PDF = Path("/work/shared/data/pdf/house-bill-2563-scan.pdf")
-DEV_TXT = Path("/work/shared/eval/dev/opdc-subcommittee-2564-03.txt")
+SHARED = Path(__file__).resolve().parents[2] / "shared"  # ../shared beside the project
+CDC_PDF = SHARED / "data" / "pdf" / "cdc-draft-constitution-2558-word.pdf"
+SCAN_PDF = SHARED / "data" / "pdf" / "house-bill-2563-scan.pdf"
+DEV_TXT = SHARED / "eval" / "dev" / "opdc-subcommittee-2564-03.txt"
 
 MINUTES = (
     "รายงานการประชุมคณะกรรมการพัฒนาระบบบริการประชาชน ครั้งที่ 2/2567\n"
