@@ -111,7 +111,7 @@ def _automaton() -> ahocorasick.Automaton:
             variants.add(form.replace(" ", "").rstrip("."))
         for v in variants:
             if not auto.exists(v):
-                auto.add_word(v, (v, entry.id))
+                auto.add_word(v, (v, entry.id, " " in form))
     auto.make_automaton()
     return auto
 
@@ -129,11 +129,11 @@ def _is_abbreviation(form: str) -> bool:
 def _registry_mentions(text: str) -> list[tuple[int, int, str]]:
     compact, where = _compact(text)
     out = []
-    for end, (form, agency_id) in _automaton().iter(compact):
+    for end, (form, agency_id, spaced) in _automaton().iter(compact):
         start = end - len(form) + 1
         s, e = where[start], where[end] + 1
-        if "\n" in text[s:e]:
-            continue
+        if "\n" in text[s:e] or (not spaced and _is_abbreviation(form) and " " in text[s:e]):
+            continue  # across lines, or loose letters ("ร ง") read as an abbreviation
         if _is_abbreviation(form):
             # an abbreviation must not be glued to Thai letters on the left, nor (without its dot) on the right
             if s > 0 and _THAI_LETTER.match(text[s - 1]):

@@ -11,6 +11,8 @@ from nlp.thaidate import Period, periods, times
 
 HEADER_CHARS = 1500  # the meeting is introduced in the title and first paragraphs
 SESSION = re.compile(r"ครั้ง\s?ที่?\s*(\d{1,3})\s*(?:/\s*(?:พ\.\s?ศ\.\s*)?(\d{4})(?!\d))?")
+# OCR reads the slash of "2/2563" as 1 or 7 ("272563"): a number, a stroke, a Buddhist-era year
+OCR_SESSION = re.compile(r"ครั้ง\s?ที่?\s*(\d{1,2})[17|l](25\d\d)(?!\d)")
 SESSION_YEAR = re.compile(r"^\s*(?:ประจำปี|ปี)\s*(?:งบประมาณ\s*)?(?:พ\.\s?ศ\.\s*)?(\d{4})")
 TITLE = (
     r"(?:ว่าที่\s?)?(?:พล|พัน|ร้อย|จ่า|สิบ)(?:ตำรวจ|อากาศ|เรือ)?(?:เอก|โท|ตรี)"
@@ -95,7 +97,9 @@ def find_meeting(text: str, agencies: list[Agency]) -> tuple[Meeting, Period | N
     header = text[:HEADER_CHARS]
     shadow = digits(header)
     meeting = Meeting()
-    if m := SESSION.search(shadow):
+    if m := OCR_SESSION.search(shadow):
+        meeting.session = f"{m.group(1)}/{m.group(2)}"
+    elif m := SESSION.search(shadow):
         year = m.group(2) or (y.group(1) if (y := SESSION_YEAR.match(shadow[m.end():])) else None)
         meeting.session = f"{m.group(1)}/{year}" if year else m.group(1)
     when = _date(header)

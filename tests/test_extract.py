@@ -163,3 +163,9 @@ def test_a_unit_under_its_ministry_written_short() -> None:
     found = find_agencies("โดยให้กรมป่าไม้ กระทรวงทรัพยากรธรรมชาติฯ ดำเนินการสำรวจพื้นที่")
     assert [a.name for a in found] == ["กรมป่าไม้", "กระทรวงทรัพยากรธรรมชาติและสิ่งแวดล้อม"]
     assert found[0].parent == found[1].id
+
+
+def test_ocr_noise_session_slash_and_loose_letters() -> None:
+    meeting, _, _ = find_meeting(clean("ได้มีการประชุม ครั้งที่ 272563 ณ ห้องประชุม"), [])
+    assert meeting.session == "2/2563"  # the slash read as 7
+    assert find_agencies("ข้อความ ร ง ที่แยกกัน") == []  # loose letters are not the abbreviation รง.
