@@ -66,6 +66,8 @@ _NER_GOVERNMENT = re.compile(
 _DOTTED = re.compile(r"^(?:[ก-ฮ]{1,5}\.){2,4}$")
 MIN_NAME_AFTER_HEAD = 3
 MIN_PREFIX = 10  # characters of a cut-short name before it may stand for a registry entry
+LONG_NAME = 30  # characters: names this long that differ in a few letters are one name misspelt
+SPELLED_ALIKE = 0.9  # trigram overlap
 _NER_NOT_STATE = re.compile(r"^(?:บริษัท|ห้าง|พรรค|มูลนิธิ|สมาคม|ธนาคาร(?!แห่งประเทศไทย|เพื่อ|ออมสิน|อาคาร|อิสลาม))")
 _DEFINITION = re.compile(r"\(\s*([^()\n]{2,24}?)\s*\)")
 _THAI_LETTER = re.compile(r"[ก-ฮะ-ฺเ-ๅ็-๎]")
@@ -218,6 +220,10 @@ def _expand(name: str) -> str:
     return name
 
 
+def _trigrams(text: str) -> set[str]:
+    return {text[i : i + 3] for i in range(max(1, len(text) - 2))}
+
+
 def _local_id(name: str) -> str:
     return "doc." + hashlib.sha1(key(_expand(name)).encode()).hexdigest()[:10]
 
@@ -239,18 +245,32 @@ class _Collector:
                 self.by_key.setdefault(key(_expand(form)), agency_id)
         return self.found[agency_id]
 
-    def entity_for_name(self, name: str) -> Found:
+    def entity_for_name(self, name: str, abbreviation: str | None = None) -> Found:
         entry = registry().lookup(name) or registry().lookup(_expand(name))
         if entry:
             return self.entity_for_registry(entry.id)
         k = key(_expand(name))
         if k in self.by_key:
             return self.found[self.by_key[k]]
+        twin = self._spelled_alike(k)
+        if twin and not (abbreviation and twin.abbreviation and key(abbreviation) != key(twin.abbreviation)):
+            return twin  # the same long name with a typo or an OCR slip ("ท้องถิน"), not a sibling (ศจพ.อ./ศจพ.ข.)
         agency_id = _local_id(name)
         kind = next((k for prefix, k in KIND_BY_HEAD if _expand(name).startswith(prefix)), "other")
         self.found[agency_id] = Found(agency_id, _expand(name).rstrip("ฯ").strip(), kind, forms=[name])
         self.by_key[k] = agency_id
         return self.found[agency_id]
+
+    def _spelled_alike(self, k: str) -> Found | None:
+        if len(k) < LONG_NAME:
+            return None
+        grams = _trigrams(k)
+        for known, agency_id in self.by_key.items():
+            if len(known) >= LONG_NAME and agency_id.startswith("doc."):
+                other = _trigrams(known)
+                if len(grams & other) / len(grams | other) >= SPELLED_ALIKE:
+                    return self.found[agency_id]
+        return None
 
     def alias(self, f: Found, form: str, abbreviation: bool = False) -> None:
         f.forms.append(form)
@@ -330,7 +350,7 @@ def find_agencies(text: str) -> list[Agency]:
         if start is None:
             continue
         name = text[start : m.start()].strip()
-        f = c.entity_for_name(name)
+        f = c.entity_for_name(name, abbr)
         c.alias(f, abbr, abbreviation=True)
         candidates.append((start, start + len(name), f.id, "definition"))
         candidates.append((m.start(1), m.end(1), f.id, "definition"))

@@ -169,3 +169,16 @@ def test_ocr_noise_session_slash_and_loose_letters() -> None:
     meeting, _, _ = find_meeting(clean("ได้มีการประชุม ครั้งที่ 272563 ณ ห้องประชุม"), [])
     assert meeting.session == "2/2563"  # the slash read as 7
     assert find_agencies("ข้อความ ร ง ที่แยกกัน") == []  # loose letters are not the abbreviation รง.
+
+
+def test_a_long_name_misspelt_is_the_same_body_but_a_sibling_level_is_not() -> None:
+    text = clean(
+        "คณะอนุกรรมการพัฒนาระบบราชการเกี่ยวกับการส่งเสริมและพัฒนาระบบการบริหารราชการในส่วนภูมิภาคและท้องถิ่น ได้ประชุม\n"
+        "คณะอนุกรรมการพัฒนาระบบราชการเกี่ยวกับการส่งเสริมและพัฒนาระบบการบริหารราชการในส่วนภูมิภาคและท้องถิน รับทราบ\n"
+        "ศูนย์อำนวยการปฏิบัติการขจัดความยากจนและพัฒนาคนทุกช่วงวัยอำเภอ (ศจพ.อ.) และ"
+        "ศูนย์อำนวยการปฏิบัติการขจัดความยากจนและพัฒนาคนทุกช่วงวัยเขต (ศจพ.ข.)"
+    )
+    found = find_agencies(text)
+    committee = [a for a in found if a.name.startswith("คณะอนุกรรมการ")]
+    assert len(committee) == 1 and len(committee[0].mentions) == 2  # "ท้องถิน" is a slip of "ท้องถิ่น"
+    assert {a.abbreviation for a in found if a.name.startswith("ศูนย์")} == {"ศจพ.อ.", "ศจพ.ข."}
