@@ -15,7 +15,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from corpus.readers import PDF, read
 from corpus.readers import ocr as ocr_module
-from corpus.readers.ocr import ocr_image, ocr_pdf_pages, tesseract_available
+from corpus.readers.ocr import ocr_image, ocr_pdf_pages, tesseract_available, without_noise
 from corpus.readers.quality import QUALITY_THRESHOLD, page_quality
 from corpus.readers.reading import tidy
 from mati.errors import EmptyDocument, UnreadableDocument
@@ -183,3 +183,8 @@ def test_round_trip_ocr(libreoffice_pdf: bytes) -> None:
     [(text, confidence)] = ocr_pdf_pages(libreoffice_pdf, [1])
     assert cer(GOOD_THAI, tidy(text)) < ROUND_TRIP_OCR_CER
     assert confidence > 0.8
+
+
+def test_scraps_read_into_blank_areas_are_dropped() -> None:
+    noisy = "เห็นชอบแผนการจัง       Haw   we      9%      จหวัดฯ ในพื้นที่\n%      ok     yu   a\nDe W\nและ\n1) การคัดเลือก ZOOM HPP"
+    assert without_noise(noisy) == "เห็นชอบแผนการจัง จหวัดฯ ในพื้นที่\nและ\n1) การคัดเลือก ZOOM HPP"

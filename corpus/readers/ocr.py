@@ -11,6 +11,7 @@ import csv
 import io
 import logging
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -36,6 +37,11 @@ NEEDS = "OCR needs tesseract-ocr and tesseract-ocr-tha (Thai language data) inst
 
 class OcrUnavailable(UnreadableDocument):
     """Tesseract or its Thai/English language data is not installed."""
+
+
+_WIDE_GAP = re.compile(r" {3,}")  # text does not space words this far apart; blank page between scraps does
+# scraps: up to three non-Thai signs, or one Thai letter (a short Thai word like "และ" is kept)
+_SCRAP = re.compile(r"(?:[^\sก-๛]{1,3}|[ก-๛])(?:\s+(?:[^\sก-๛]{1,3}|[ก-๛]))*")
 
 
 @lru_cache(maxsize=1)
@@ -116,7 +122,18 @@ def ocr_image(image: bytes | Image.Image, dpi: int | None = None) -> tuple[str, 
             raise UnreadableDocument(f"OCR failed: {reason[0]}")
         text = base.with_suffix(".txt").read_text("utf-8", "replace")
         tsv = base.with_suffix(".tsv").read_text("utf-8", "replace")
-    return text, _confidence(tsv)
+    return without_noise(text), _confidence(tsv)
+
+
+def without_noise(text: str) -> str:
+    """Drop what Tesseract reads into blank page areas: scraps of 1-3 letters or signs standing apart
+    ("%      ok     yu   a"), inside a line or as a whole line; words and Thai stay."""
+    lines = []
+    for line in text.split("\n"):
+        parts = [p for p in _WIDE_GAP.split(line) if p.strip() and not _SCRAP.fullmatch(p.strip())]
+        if parts or not line.strip():
+            lines.append(" ".join(p.strip() for p in parts))
+    return "\n".join(lines)
 
 
 def render_pdf_pages(data: bytes, page_numbers: Iterable[int], dpi: int = DPI) -> Iterator[Image.Image]:
