@@ -33,7 +33,8 @@ CONTINUED = re.compile(
     rf"\s*(?:รวมทั้ง|นอกจากนี้|พร้อมกันนี้|ทั้งนี้|อีกทั้ง)\s*(?:ที่ประชุม\S*\s*)?(?:ยัง)?\s*(?P<verb>(?:ได้)?{_STRONG})"
 )
 SAME_DECISION = 0.8  # share of the shorter text's trigrams in the longer: one decision told twice
-WEAK_ONLY = re.compile(rf"(?:(?:ได้|ยัง|จึง)\s*)?(?:มีมติ\s*)?{_WEAK}")
+# considered and nothing more: "ได้พิจารณา X" (but "พิจารณาให้ความเห็นชอบ X" is an approval)
+WEAK_ONLY = re.compile(rf"(?:(?:ได้|ยัง|จึง)\s*)?(?:มีมติ\s*)?{_WEAK}(?!\s*{_STRONG})")
 PAST = re.compile(r"เมื่อ(?:วันที่|คราว)|ที่ผ่านมา")
 KIND_CUES: list[tuple[Kind, re.Pattern[str]]] = [
     (Kind.reject, re.compile(r"ไม่(?:ให้ความ)?(?:เห็นชอบ|อนุมัติ|เห็นด้วย)|ไม่รับ(?:ทราบ|หลักการ)|ยกเลิก|ตกไป")),

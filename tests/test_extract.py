@@ -182,3 +182,10 @@ def test_a_long_name_misspelt_is_the_same_body_but_a_sibling_level_is_not() -> N
     committee = [a for a in found if a.name.startswith("คณะอนุกรรมการ")]
     assert len(committee) == 1 and len(committee[0].mentions) == 2  # "ท้องถิน" is a slip of "ท้องถิ่น"
     assert {a.abbreviation for a in found if a.name.startswith("ศูนย์")} == {"ศจพ.อ.", "ศจพ.ข."}
+
+
+def test_considered_and_approved_is_an_approval() -> None:
+    text = clean("คณะกรรมการฯ ได้ร่วมกันพิจารณาให้ความเห็นชอบการดำเนินงานของกองทุนฯ และรับทราบสรุปภาพรวมโครงการ")
+    res = find_resolutions(text)
+    assert [r.kind for r in res] == [Kind.approve, Kind.acknowledge]
+    assert res[0].text.startswith("พิจารณาให้ความเห็นชอบ") and res[1].text.startswith("รับทราบสรุปภาพรวม")
