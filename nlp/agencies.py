@@ -330,18 +330,17 @@ def _shortening_of(c: _Collector, form: str) -> Found | None:
 
 def _level_of(c: _Collector, form: str) -> Found | None:
     """A dotted abbreviation extending a known one names a level of it: ศจพ.จ., ศจพ.อ. → ศจพ."""
-    for known in sorted(c.by_key, key=len, reverse=True):
-        f = c.found[c.by_key[known]]
-        if f.abbreviation and "." in f.abbreviation and form.startswith(f.abbreviation) and form != f.abbreviation:
-            return f
-    return None
+    levels = [f for f in c.found.values() if f.abbreviation and "." in f.abbreviation
+              and form.startswith(f.abbreviation) and form != f.abbreviation]
+    return max(levels, key=lambda f: len(f.abbreviation or ""), default=None)
 
 
-def find_agencies(text: str) -> list[Agency]:
-    """Every organisation named in ``text`` with its mentions (spans into ``text``)."""
-    c = _Collector()
-    candidates: list[tuple[int, int, str | None, str]] = []  # start, end, id (None = later), how
-    # 2. definitions "ชื่อเต็ม (ชื่อย่อ)"
+Candidate = tuple[int, int, str | None]  # start, end, agency id (None: a committee run, resolved later)
+
+
+def _definitions(text: str, c: _Collector) -> list[Candidate]:
+    """Mentions taught by "ชื่อเต็ม (ชื่อย่อ)", and every later use of what they taught."""
+    out: list[Candidate] = []
     for m in _DEFINITION.finditer(text):
         abbr = m.group(1)
         if not _ABBR_SHAPE.match(abbr) or ("." not in abbr and len(abbr) < 3):
@@ -352,31 +351,36 @@ def find_agencies(text: str) -> list[Agency]:
         name = text[start : m.start()].strip()
         f = c.entity_for_name(name, abbr)
         c.alias(f, abbr, abbreviation=True)
-        candidates.append((start, start + len(name), f.id, "definition"))
-        candidates.append((m.start(1), m.end(1), f.id, "definition"))
-    # ... and what a definition taught is found wherever else the document uses it
+        out += [(start, start + len(name), f.id), (m.start(1), m.end(1), f.id)]
     learned = {form: c.by_key[key(_expand(form))] for f in list(c.found.values()) for form in f.forms}
     for form, agency_id in learned.items():
         for m in re.finditer(re.escape(form), text):
-            if _is_abbreviation(form) and m.start() > 0 and _THAI_LETTER.match(text[m.start() - 1]):
-                continue
-            candidates.append((m.start(), m.end(), agency_id, "learned"))
-    # 3. committees named in full or shortened
-    for s, e in _committee_runs(text):
-        candidates.append((s, e, None, "committee"))
-    # 1. the registry
-    for s, e, agency_id in _registry_mentions(text):
-        candidates.append((s, e, agency_id, "registry"))
-    # longest first; a later shorter overlapping candidate is dropped
-    candidates.sort(key=lambda t: (-(t[1] - t[0]), t[0]))
-    taken: list[tuple[int, int]] = []
-    chosen: list[tuple[int, int, str | None]] = []
-    for s, e, agency_id, _how in candidates:
-        if any(s < te and ts < e for ts, te in taken):
-            continue
-        taken.append((s, e))
-        chosen.append((s, e, agency_id))
-    chosen.sort()
+            if not (_is_abbreviation(form) and m.start() > 0 and _THAI_LETTER.match(text[m.start() - 1])):
+                out.append((m.start(), m.end(), agency_id))
+    return out
+
+
+def _longest_first(candidates: list[Candidate]) -> list[Candidate]:
+    """Non-overlapping candidates, a longer one winning over any shorter one it overlaps, in text order."""
+    chosen: list[Candidate] = []
+    for s, e, agency_id in sorted(candidates, key=lambda t: (-(t[1] - t[0]), t[0])):
+        if not any(s < ce and cs < e for cs, ce, _ in chosen):
+            chosen.append((s, e, agency_id))
+    return sorted(chosen)
+
+
+def _mention(c: _Collector, f: Found, form: str, s: int, e: int) -> None:
+    c.alias(f, form)
+    f.mentions.append((s, e))
+
+
+def find_agencies(text: str) -> list[Agency]:
+    """Every organisation named in ``text`` with its mentions (spans into ``text``)."""
+    c = _Collector()
+    candidates = _definitions(text, c)
+    candidates += [(s, e, None) for s, e in _committee_runs(text)]
+    candidates += _registry_mentions(text)
+    chosen = _longest_first(candidates)
     # first full names, then shortened forms, so a short form can find the full name defined anywhere
     pending = []
     for s, e, agency_id in chosen:
@@ -388,20 +392,16 @@ def find_agencies(text: str) -> list[Agency]:
             continue
         else:
             f = _shortened(c, form) or c.entity_for_name(form)
-        c.alias(f, form)
-        f.mentions.append((s, e))
+        _mention(c, f, form, s, e)
     for s, e in pending:
         form = text[s:e]
-        f = _shortened(c, form) or c.entity_for_name(form)
-        c.alias(f, form)
-        f.mentions.append((s, e))
-    # 4. organisations only the statistical model recognises
-    for s, e, form in _ner_mentions(text, taken):
-        f = _level_of(c, form) or _shortening_of(c, form) or (None if _DOTTED.match(form) else c.entity_for_name(form))
-        if f is None:
+        _mention(c, _shortened(c, form) or c.entity_for_name(form), form, s, e)
+    # organisations only the statistical model recognises
+    for s, e, form in _ner_mentions(text, [(s, e) for s, e, _ in chosen]):
+        found = _level_of(c, form) or _shortening_of(c, form)
+        if found is None and _DOTTED.match(form):
             continue  # an unknown dotted abbreviation (กม., หน.ผตร.) is as often a unit or a title
-        c.alias(f, form)
-        f.mentions.append((s, e))
+        _mention(c, found or c.entity_for_name(form), form, s, e)
     # a body named only inside people's position titles (รัฐมนตรีว่าการกระทรวงกลาโหม) is not itself named
     named = [f for f in c.found.values() if any(not _in_title(text, s) for s, _ in f.mentions)]
     return [f.to_agency() for f in sorted(named, key=lambda f: min(f.mentions))]
