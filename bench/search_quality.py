@@ -30,6 +30,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import pgserver  # noqa: E402  (bench/pgserver.py, beside this script)
+
 from corpus.store import Store  # noqa: E402
 from mati.record import Agency, Document, Kind, Meeting, Record, Resolution  # noqa: E402
 from nlp.normalize import digits  # noqa: E402
@@ -170,15 +172,9 @@ def main() -> int:
             else:
                 url = args.pg_url
                 if url is None:
-                    sys.path.insert(0, str(ROOT / "tests"))
-                    from conftest import PgServer, pg_binaries
-
-                    bindir = pg_binaries()
-                    if bindir is None:
-                        print("postgresql: skipped (no binaries)")
+                    server = pgserver.start()
+                    if server is None:
                         continue
-                    server = PgServer(bindir)
-                    server.start()
                     url = server.url(server.new_database())
             try:
                 with Store(url) as store:

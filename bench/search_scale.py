@@ -40,6 +40,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import pgserver  # noqa: E402  (bench/pgserver.py, beside this script)
+
 import corpus.store as store_module  # noqa: E402
 from corpus import search as sq  # noqa: E402
 from corpus.search import Filters  # noqa: E402
@@ -326,15 +328,9 @@ def main() -> int:
                         p.unlink()
                 else:
                     if server is None and args.pg_url is None:
-                        sys.path.insert(0, str(ROOT / "tests"))
-                        from conftest import PgServer, pg_binaries
-
-                        bindir = pg_binaries()
-                        if bindir is None:
-                            print("postgresql: skipped (no binaries)")
+                        server = pgserver.start()
+                        if server is None:
                             break
-                        server = PgServer(bindir)
-                        server.start()
                     url = args.pg_url or server.url(server.new_database())  # type: ignore[union-attr]
                 seconds = build(url, paras, docs, size)
                 with Store(url) as store:
