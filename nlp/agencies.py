@@ -17,6 +17,7 @@ from functools import cache
 import ahocorasick
 
 from mati.record import Agency
+from nlp.normalize import trigrams
 from nlp.registry import Entry, key, letters_in_order, registry
 from nlp.tokenize import words
 
@@ -220,10 +221,6 @@ def _expand(name: str) -> str:
     return name
 
 
-def _trigrams(text: str) -> set[str]:
-    return {text[i : i + 3] for i in range(max(1, len(text) - 2))}
-
-
 def _local_id(name: str) -> str:
     return "doc." + hashlib.sha1(key(_expand(name)).encode()).hexdigest()[:10]
 
@@ -264,10 +261,10 @@ class _Collector:
     def _spelled_alike(self, k: str) -> Found | None:
         if len(k) < LONG_NAME:
             return None
-        grams = _trigrams(k)
+        grams = trigrams(k)
         for known, agency_id in self.by_key.items():
             if len(known) >= LONG_NAME and agency_id.startswith("doc."):
-                other = _trigrams(known)
+                other = trigrams(known)
                 if len(grams & other) / len(grams | other) >= SPELLED_ALIKE:
                     return self.found[agency_id]
         return None

@@ -58,9 +58,9 @@ def _alone_on_line(header: str, p: Period) -> bool:
     return header[line_start : line_end if line_end >= 0 else len(header)].strip() == p.text.strip()
 
 
-def _date(header: str) -> Period | None:
-    """The meeting date: the date said to be when the meeting was held, not the publication line."""
-    found = [p for p in periods(header) if p.basis == "date"]
+def _date(header: str, found: list[Period]) -> Period | None:
+    """The meeting date among the header's dates: the one said to be when the meeting was held,
+    not the publication line."""
     for p in found:
         before = header[max(0, p.span[0] - 25) : p.span[0]]
         if _PAST.search(before) or "ประชุม" in before:
@@ -102,8 +102,9 @@ def find_meeting(text: str, agencies: list[Agency]) -> tuple[Meeting, Period | N
     elif m := SESSION.search(shadow):
         year = m.group(2) or (y.group(1) if (y := SESSION_YEAR.match(shadow[m.end():])) else None)
         meeting.session = f"{m.group(1)}/{year}" if year else m.group(1)
-    when = _date(header)
-    published = next((p.start for p in periods(header) if p.basis == "date" and p != when
+    dates = [p for p in periods(header) if p.basis == "date"]
+    when = _date(header, dates)
+    published = next((p.start for p in dates if p != when
                       and _alone_on_line(header, p)), None)
     if when:
         meeting.date = when.start

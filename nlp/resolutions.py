@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from mati.record import Kind, Resolution
-from nlp.normalize import digits
+from nlp.normalize import digits, trigrams
 
 ITEM = re.compile(r"^[ \t]*(?:ข้อ\s*)?(?P<num>\d{1,2})(?P<style>[.)])(?!\d)\s*", re.M)
 SUB_ITEM = re.compile(r"^[ \t]*(?:\(?\d{1,2}\)|[ก-ฮ][.)])\s*", re.M)
@@ -166,16 +166,11 @@ def _prose(text: str, subjects: tuple[str, ...]) -> list[Resolution]:
     return sorted(out, key=lambda r: r.span)
 
 
-def _trigrams(text: str) -> set[str]:
-    flat = re.sub(r"\s+", "", text)
-    return {flat[i : i + 3] for i in range(max(1, len(flat) - 2))}
-
-
 def _add_unique(found: list[Resolution], new: Resolution) -> None:
     """Add ``new`` unless it repeats one already found (a lede repeating the body); keep the longer."""
-    grams = _trigrams(new.text)
+    grams = trigrams(new.text)
     for i, old in enumerate(found):
-        other = _trigrams(old.text)
+        other = trigrams(old.text)
         if len(grams & other) / min(len(grams), len(other)) >= SAME_DECISION:
             if len(new.text) > len(old.text):
                 found[i] = new

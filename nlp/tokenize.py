@@ -55,7 +55,7 @@ def dictionary() -> Trie:
 
 
 @cache
-def _nlpo3() -> Callable[[str], list[str]]:
+def segmenter() -> Callable[[str], list[str]]:
     """nlpo3 with Mati's dictionary (written once per process to a temporary file it loads)."""
     import nlpo3
 
@@ -68,7 +68,7 @@ def _nlpo3() -> Callable[[str], list[str]]:
 
 def _segment(piece: str, engine: str) -> list[str]:
     if engine == "nlpo3":
-        return _nlpo3()(piece)
+        return segmenter()(piece)
     return word_tokenize(piece, custom_dict=dictionary(), engine="newmm", keep_whitespace=True)
 
 

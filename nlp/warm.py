@@ -7,9 +7,9 @@ memory is shared between workers instead of loaded again by each.
 from mati import pipeline  # noqa: F401  (the readers and extractors it imports)
 from nlp.ner import tagger
 from nlp.registry import registry
-from nlp.tokenize import _nlpo3, dictionary_words
+from nlp.tokenize import dictionary_words, segmenter
 
 registry()
 dictionary_words()
-_nlpo3()
+segmenter()
 tagger()

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
 from functools import cache
+
+from nlp.tokenize import dictionary_words, segmenter  # pythainlp's words plus the agency names
 
 # Thai fonts (Microsoft / Adobe convention) keep positional variants of marks in U+F700..U+F71A;
 # text layers that expose glyph codes instead of characters carry them. Each maps to its base character.
@@ -69,23 +70,9 @@ _UNMAPPED = re.compile(r"\(cid:\d+\)")  # a glyph the font maps to no character 
 MAX_RUN = 40  # longer runs are left alone (cost; and real text that long is rarely all broken)
 
 
-@cache
-def _segment() -> Callable[[str], list[str]]:
-    from nlp.tokenize import _nlpo3  # pythainlp's words plus the agency names, loaded once
-
-    return _nlpo3()
-
-
-@cache
-def _words() -> frozenset[str]:
-    from nlp.tokenize import dictionary_words
-
-    return dictionary_words()
-
-
 def _coverage(run: str) -> float:
-    words = _words()
-    return sum(len(w) for w in _segment()(run) if w in words) / len(run) if run else 0.0
+    words = dictionary_words()
+    return sum(len(w) for w in segmenter()(run) if w in words) / len(run) if run else 0.0
 
 
 @cache
@@ -97,7 +84,7 @@ def _frequencies() -> dict[str, int]:
 
 def _plausibility(run: str) -> tuple[float, int, float]:
     """Dictionary coverage, then fewer (longer) words, then how common they are (ซื้อ over ซื่อ)."""
-    tokens = _segment()(run)
+    tokens = segmenter()(run)
     freq = _frequencies()
     return _coverage(run), -len(tokens), sum(math.log1p(freq.get(t, 0)) for t in tokens)
 
