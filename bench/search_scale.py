@@ -164,7 +164,6 @@ def build(url: str, paras: list[tuple[str, dt.date]], docs: dict[str, sq.IndexDo
                     conn.exec_driver_sql("CREATE INDEX ix_resolutions_search ON resolutions USING gin (search)")
                     conn.exec_driver_sql("ANALYZE")
                 else:
-                    conn.exec_driver_sql(f"INSERT INTO {sq.FTS_TABLE}({sq.FTS_TABLE}) VALUES ('optimize')")
                     conn.exec_driver_sql("ANALYZE")
             if not pg:
                 with store.engine.connect() as conn:
@@ -179,7 +178,9 @@ def size_mb(url: str, store: Store) -> float:
         with store.engine.connect() as conn:
             return conn.exec_driver_sql("SELECT pg_database_size(current_database())").scalar_one() / 1e6
     path = Path(url.removeprefix("sqlite:///"))
-    return sum(p.stat().st_size for p in path.parent.glob(path.name + "*")) / 1e6
+    files = [p for p in path.parent.glob(path.name + "*") if p.is_file()]
+    files += [p for p in path.parent.glob(path.name + ".index/*") if p.is_file()]
+    return sum(p.stat().st_size for p in files) / 1e6
 
 
 def queries(paras: list[tuple[str, dt.date]], docs: dict[str, sq.IndexDoc], n: int, seed: int) -> list[str]:
@@ -325,7 +326,7 @@ def main() -> int:
                 if backend == "sqlite":
                     url = f"sqlite:///{work}/scale-{size}.db"
                     for p in work.glob(f"scale-{size}.db*"):
-                        p.unlink()
+                        shutil.rmtree(p) if p.is_dir() else p.unlink()
                 else:
                     if server is None and args.pg_url is None:
                         server = pgserver.start()

@@ -7,8 +7,11 @@ while this process, the store's single writer, hashes files, skips known ones an
 from __future__ import annotations
 
 import hashlib
+import signal
+import threading
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -47,8 +50,25 @@ def ingest_files(store: Store, paths: Iterable[Path], workers: Workers) -> Itera
         except MatiError as e:
             yield Outcome(path, "failed", e)
             continue
-        created = record is not None and store.add(record)[1]
-        yield Outcome(path, "stored" if created else "present")
+        with _interrupt_held():  # a record committed is also reported, whatever Ctrl-C interrupts
+            created = record is not None and store.add(record)[1]
+            yield Outcome(path, "stored" if created else "present")
+
+
+@contextmanager
+def _interrupt_held() -> Iterator[None]:
+    """Hold Ctrl-C (SIGINT) until the block ends, then raise it (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, _frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if caught:
+            raise KeyboardInterrupt
 
 
 def _submitted(store: Store, paths: Iterable[Path], workers: Workers) -> Iterator[tuple[Path, Future[Record | None]]]:

@@ -14,12 +14,12 @@ same three fields of pre-split terms (``IndexDoc``):
   name there).
 
 A query becomes a ``QueryPlan`` (one ``TermGroup`` per query word: the word, its
-syllables, its agency name) rendered per dialect: an FTS5 MATCH expression over
-``resolutions_fts`` ranked by ``bm25`` (SQLite), or a ``tsquery`` over
+syllables, its agency name) rendered per backend: a tantivy query ranked by BM25 with
+the filters inside it (embedded default, ``corpus.textindex``), or a ``tsquery`` over
 ``resolutions.search`` (a positional ``tsvector``, GIN index) ranked by ``ts_rank_cd``
-(PostgreSQL). Scores are "lower is better" on both. The MATCH runs in a materialised
-CTE and metadata filters are joined afterwards: letting the planner start from a
-filter index instead can be ~50x slower.
+(PostgreSQL), whose match runs in a materialised CTE with the metadata filters joined
+afterwards: letting the planner start from a filter index instead can be ~50x slower.
+Scores are "lower is better" on both.
 """
 
 from __future__ import annotations
@@ -47,8 +47,6 @@ T = TypeVar("T")
 Match = Literal["all", "any"]
 Field_ = Literal["words", "subwords", "agencies"]
 
-FTS_TABLE = "resolutions_fts"
-FTS_TOKENIZE = "unicode61 categories 'L* N* Co M*' remove_diacritics 0"
 FIELDS: tuple[Field_, ...] = ("words", "subwords", "agencies")
 # relative weight of a match in each field (an exact word counts most)
 WEIGHTS: dict[Field_, float] = {"words": 1.0, "subwords": 0.4, "agencies": 0.6}
@@ -156,7 +154,7 @@ class AgencyCount(_Model):
 
 
 def fts_key(term: str) -> str:
-    """What FTS5 keeps of a term: letters, numbers, marks and private-use characters."""
+    """What the index keeps of a term: letters, numbers, marks and private-use characters."""
     return "".join(ch for ch in term if _kept(unicodedata.category(ch)))
 
 
@@ -167,16 +165,6 @@ def _kept(category: str) -> bool:
 def query_terms(q: str) -> list[str]:
     """Distinct index terms of a query, in order, keeping only those FTS5 can match."""
     return list(dict.fromkeys(t for t in index_terms(q) if fts_key(t)))
-
-
-def fts_expression(terms: Sequence[str], match: Match = "all") -> str:
-    """An FTS5 MATCH expression: each term a quoted string, AND-ed (or OR-ed)."""
-    quoted = ['"' + t.replace('"', '""') + '"' for t in terms]
-    return (" OR " if match == "any" else " AND ").join(quoted)
-
-
-def _fts_quote(token: str) -> str:
-    return '"' + token.replace('"', '""') + '"'
 
 
 # --- the index fields --------------------------------------------------------------------
@@ -228,11 +216,6 @@ def index_document(text_: str, forms: Iterable[str] = ()) -> IndexDoc:
     subwords = [syl for w in words for syl in syllables(w)]
     agencies = [k for form in forms for k in name_keys(form)]
     return IndexDoc(words, subwords, agencies)
-
-
-def fts_row(doc: IndexDoc) -> dict[str, str]:
-    """The FTS5 columns of a resolution: each field's terms joined by spaces."""
-    return {name: " ".join(doc.field(name)) for name in FIELDS}
 
 
 def tsvector_literal(doc: IndexDoc) -> str:
@@ -309,22 +292,6 @@ def plan(query: str, match: Match = "all", *, expand: bool = True) -> QueryPlan:
     return QueryPlan(tuple(groups.values()), match, whole, phrase, tuple(terms))
 
 
-def fts5_query(p: QueryPlan) -> str:
-    """The plan as an FTS5 MATCH expression (column filters, quoted phrases: never FTS5 syntax)."""
-
-    def group(g: TermGroup) -> str:
-        alts = [f"{name} : {_fts_quote(' '.join(toks))}" for name, toks in g.alternatives()]
-        return alts[0] if len(alts) == 1 else "(" + " OR ".join(alts) + ")"
-
-    expr = (" OR " if p.match == "any" else " AND ").join(group(g) for g in p.groups)
-    if p.phrase:  # matches nothing new; its bm25 share lifts the rows holding the words together
-        expr = f"({expr}) OR words : {_fts_quote(' '.join(p.phrase))}"
-    if p.agency:
-        whole = f"agencies : {_fts_quote(' '.join(p.agency))}"
-        expr = f"({expr}) OR {whole}" if expr else whole
-    return expr
-
-
 def tsquery(p: QueryPlan) -> str:
     """The plan as a PostgreSQL ``tsquery`` literal (phrases with ``<->``, weights per field)."""
 
@@ -344,11 +311,6 @@ def tsquery(p: QueryPlan) -> str:
     return expr
 
 
-def fts5_bm25() -> str:
-    """The FTS5 ranking call with the field weights (bm25 is negative: lower is better)."""
-    return f"bm25({FTS_TABLE}, {', '.join(str(WEIGHTS[n]) for n in FIELDS)})"
-
-
 def pg_weights() -> str:
     """``ts_rank_cd`` weights array literal, ordered {D, C, B, A}."""
     by_letter = {PG_WEIGHT_LETTER[n]: WEIGHTS[n] for n in FIELDS}
@@ -356,26 +318,13 @@ def pg_weights() -> str:
 
 
 def matches(dialect: str, p: QueryPlan) -> Any:
-    """CTE of (rid, score) for resolutions matching the plan, materialised so the MATCH runs first."""
-    if dialect == "sqlite":
-        stmt = text(
-            f"SELECT rowid AS rid, {fts5_bm25()} AS score FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :fts_query"
-        ).bindparams(fts_query=fts5_query(p))
-    elif dialect == "postgresql":
-        stmt = text(
-            "SELECT id AS rid, -ts_rank_cd(CAST(:weights AS float4[]), search, q, 1) AS score "
-            "FROM resolutions, CAST(:fts_query AS tsquery) AS q WHERE search @@ q"
-        ).bindparams(fts_query=tsquery(p), weights=pg_weights())
-    else:
-        raise NotImplementedError(f"full-text search on {dialect}")
-    return stmt.columns(rid=Integer, score=Float).cte("fts_hits").prefix_with("MATERIALIZED")
-
-
-def fts_matches(expression: str) -> Any:
-    """CTE of (rid, score) for an FTS5 expression (SQLite), materialised so the MATCH runs first."""
+    """PostgreSQL: CTE of (rid, score) for resolutions matching the plan, materialised so the match runs first."""
+    if dialect != "postgresql":
+        raise NotImplementedError(f"SQL full-text search on {dialect}: the embedded index answers there")
     stmt = text(
-        f"SELECT rowid AS rid, {fts5_bm25()} AS score FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :fts_query"
-    ).bindparams(fts_query=expression)
+        "SELECT id AS rid, -ts_rank_cd(CAST(:weights AS float4[]), search, q, 1) AS score "
+        "FROM resolutions, CAST(:fts_query AS tsquery) AS q WHERE search @@ q"
+    ).bindparams(fts_query=tsquery(p), weights=pg_weights())
     return stmt.columns(rid=Integer, score=Float).cte("fts_hits").prefix_with("MATERIALIZED")
 
 

@@ -1,16 +1,19 @@
 """Storage of meeting records: SQLAlchemy 2 over SQLite (embedded) or PostgreSQL (a server).
 
 ``documents.record_json`` is the source of truth (the full Record JSON); the other
-tables denormalise what search and filters need, and the full-text index (FTS5 table
-on SQLite, ``resolutions.search`` tsvector on PostgreSQL; see ``corpus.search``) holds
-the pre-split Thai terms. The schema is managed by Alembic (``corpus/migrations``) and
-upgraded to head whenever a Store opens. The backend is chosen by the URL
-(``MATI_DATABASE_URL``): ``sqlite:///…`` or ``postgresql+psycopg://…``.
+tables denormalise what search and filters need, and the full-text index holds the
+pre-split Thai terms: on SQLite a tantivy index in the directory ``<database>.index``
+beside the file (``corpus.textindex``; in memory for an in-memory database), filled
+after each commit and caught up from the tables when the store opens; on PostgreSQL
+the ``resolutions.search`` tsvector (``corpus.search``), written in the same transaction.
+The schema is managed by Alembic (``corpus/migrations``) and upgraded to head whenever
+a Store opens. The backend is chosen by the URL (``MATI_DATABASE_URL``): ``sqlite:///…`` or ``postgresql+psycopg://…``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -45,13 +48,16 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, selectinload, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from corpus import search as sq
 from corpus.search import ActionHit, AgencyCount, DocumentSummary, Filters, Hit, IndexDoc, Match, Page
+from corpus.textindex import Entry, TextIndex
 from mati.config import settings
 from mati.record import Kind, Record
+
+log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 BUSY_TIMEOUT_MS = 10_000
@@ -60,6 +66,7 @@ SQLITE_MMAP_BYTES = 1 << 30  # read the index through the OS page cache
 _WRITE = "mati_write"  # execution option: open the transaction with BEGIN IMMEDIATE
 SIMILAR_TERMS = 24  # a resolution's most telling words that look for similar ones
 SIMILAR_CANDIDATES = 50  # best matches of those words, re-ranked by TF-IDF cosine
+SYNC_BATCH = 5000  # resolutions indexed per commit when catching up
 
 
 class Base(DeclarativeBase):
@@ -108,9 +115,7 @@ class ResolutionRow(Base):
 class ResolutionAgencyRow(Base):
     __tablename__ = "resolution_agencies"
 
-    resolution_id: Mapped[int] = mapped_column(
-        ForeignKey("resolutions.id", ondelete="CASCADE"), primary_key=True
-    )
+    resolution_id: Mapped[int] = mapped_column(ForeignKey("resolutions.id", ondelete="CASCADE"), primary_key=True)
     agency_id: Mapped[str] = mapped_column(String, primary_key=True, index=True)
     name: Mapped[str | None] = mapped_column(String)
     abbreviation: Mapped[str | None] = mapped_column(String)
@@ -228,24 +233,43 @@ def _index_docs(record: Record) -> list[IndexDoc]:
     return docs
 
 
-def _index_resolutions(session: Session, rows: Sequence[ResolutionRow], docs: Sequence[IndexDoc]) -> None:
-    """Write the resolutions' index fields: FTS5 rows (SQLite) or the ``search`` tsvector (PostgreSQL)."""
-    if not rows:
-        return
-    pairs = list(zip(rows, docs, strict=True))
-    if session.get_bind().dialect.name == "sqlite":
-        session.execute(
-            text(
-                f"INSERT INTO {sq.FTS_TABLE}(rowid, words, subwords, agencies) "
-                "VALUES (:rowid, :words, :subwords, :agencies)"
-            ),
-            [{"rowid": row.id, **sq.fts_row(d)} for row, d in pairs],
-        )
-    else:
+def _row_index_doc(row: ResolutionRow) -> IndexDoc:
+    """The index fields of a stored resolution (as ``_index_docs`` made them from its record)."""
+    forms = [f for a in row.agencies for f in sq.agency_forms(a.agency_id, a.name, a.abbreviation)]
+    return sq.index_document(row.text, list(dict.fromkeys(forms)))
+
+
+def _write_tsvectors(session: Session, rows: Sequence[ResolutionRow], docs: Sequence[IndexDoc]) -> None:
+    """PostgreSQL: write the resolutions' ``search`` tsvectors (in the record's transaction)."""
+    if rows:
         session.execute(
             text("UPDATE resolutions SET search = CAST(:v AS tsvector) WHERE id = :id"),
-            [{"id": row.id, "v": sq.tsvector_literal(d)} for row, d in pairs],
+            [{"id": row.id, "v": sq.tsvector_literal(d)} for row, d in zip(rows, docs, strict=True)],
         )
+
+
+def _entries(rows: Sequence[ResolutionRow], docs: Sequence[IndexDoc], actions: Iterable[ActionRow]) -> list[Entry]:
+    """The embedded index entries of resolutions (their agencies loaded) and the actions of their documents."""
+    open_until: dict[tuple[str, str | None], dt.date] = {}
+    for a in actions:
+        key = (a.document_id, a.resolution)
+        open_until[key] = max(open_until.get(key, dt.date.min), a.due or dt.date.max)
+    return [
+        Entry(
+            rid=row.id,
+            document_id=row.document_id,
+            kind=row.kind,
+            body=_body(row.body_name, row.body_abbreviation),
+            body_names=[n for n in (row.body_name, row.body_abbreviation) if n],
+            body_id=row.body_agency_id,
+            meeting_date=row.meeting_date,
+            agency_ids=[a.agency_id for a in row.agencies],
+            agency_names=[n for a in row.agencies for n in (a.name, a.abbreviation) if n],
+            open_until=open_until.get((row.document_id, row.number)) if row.number is not None else None,
+            terms=doc,
+        )
+        for row, doc in zip(rows, docs, strict=True)
+    ]
 
 
 # --- engine ------------------------------------------------------------------------------
@@ -287,6 +311,14 @@ def _sqlite_engine(url: str) -> Engine:
     return engine
 
 
+def _index_path(url: str) -> Path | None:
+    """Where the embedded index of a SQLite database lives: ``<database file>.index``; None in memory."""
+    if _in_memory(url):
+        return None
+    db = Path(make_url(url).database or "").expanduser()
+    return db.with_name(db.name + ".index")
+
+
 def database_url(url: str) -> str:
     """``url`` with psycopg 3 as the PostgreSQL driver when none is named."""
     for prefix in ("postgresql://", "postgres://"):
@@ -325,16 +357,58 @@ class Store:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         # an in-memory database is one shared connection: one user at a time
         self._lock: AbstractContextManager[Any] = threading.RLock() if _in_memory(self.url) else nullcontext()
+        self.index = TextIndex(_index_path(self.url)) if self.dialect == "sqlite" else None
+        self._stale = True
+        self.sync()
 
     @property
     def dialect(self) -> str:
         """``sqlite`` or ``postgresql``."""
         return self.engine.dialect.name
 
-    @property
-    def fts(self) -> bool:
-        """Whether full-text search is available (FTS5 on SQLite, tsvector on PostgreSQL)."""
-        return self.dialect in ("sqlite", "postgresql")
+    def sync(self) -> int:
+        """Index the stored resolutions the embedded index lacks (after a crash, an upgrade); how many."""
+        if self.index is None:
+            return 0
+        with self._reading() as session:
+            stored = session.scalar(select(func.count(ResolutionRow.id))) or 0
+        added = 0
+        if stored != len(self.index):
+            have = self.index.ids()
+            with self._reading() as session:
+                missing = [
+                    i for i in session.scalars(select(ResolutionRow.id).order_by(ResolutionRow.id)) if i not in have
+                ]
+            for start in range(0, len(missing), SYNC_BATCH):
+                added += self.index.add(self._stored_entries(missing[start : start + SYNC_BATCH]), bulk=True)
+        self._stale = False
+        return added
+
+    def reindex(self) -> int:
+        """Rebuild the embedded index from the stored resolutions; how many were indexed."""
+        if self.index is None:
+            return 0
+        self.index.clear()
+        return self.sync()
+
+    def _stored_entries(self, ids: Sequence[int]) -> list[Entry]:
+        with self._reading() as session:
+            rows = session.scalars(
+                select(ResolutionRow).options(selectinload(ResolutionRow.agencies)).where(ResolutionRow.id.in_(ids))
+            ).all()
+            documents = {r.document_id for r in rows}
+            actions = session.scalars(select(ActionRow).where(ActionRow.document_id.in_(documents))).all()
+        return _entries(rows, [_row_index_doc(r) for r in rows], actions)
+
+    def _index(self, entries: list[Entry]) -> None:
+        """Add freshly committed resolutions to the embedded index; a failure is caught up by ``sync``."""
+        if self.index is None or not entries:
+            return
+        try:
+            self.index.add(entries, bulk=len(entries) > 1000)
+        except Exception:
+            self._stale = True
+            log.exception("search index not updated; it is caught up at the next search")
 
     @contextmanager
     def _reading(self) -> Iterator[Session]:
@@ -367,14 +441,16 @@ class Store:
         if existing is not None:
             return existing, False
         docs = _index_docs(record)  # CPU work before locking
+        entries: list[Entry] = []
         try:
             with self._writing() as session:
                 created = session.get(DocumentRow, doc_id) is None  # another writer may have won
                 if created:
-                    self._write(session, record, docs)
+                    entries = self._write(session, record, docs)
         except IntegrityError:
             created = False
         if created:
+            self._index(entries)
             return record, True
         existing = self.get(doc_id)
         if existing is None:
@@ -390,21 +466,26 @@ class Store:
         with self._reading() as session:
             present = set(session.scalars(select(DocumentRow.id).where(DocumentRow.id.in_(list(todo)))))
         fresh = [(r, _index_docs(r)) for i, r in todo.items() if i not in present]
+        entries: list[Entry] = []
         with self._writing() as session:
             for record, docs in fresh:
-                self._write(session, record, docs)
+                entries += self._write(session, record, docs)
+        self._index(entries)
         return len(fresh)
 
     @staticmethod
-    def _write(session: Session, record: Record, docs: Sequence[IndexDoc]) -> None:
+    def _write(session: Session, record: Record, docs: Sequence[IndexDoc]) -> list[Entry]:
+        """Add a record's rows (and, on PostgreSQL, their tsvectors); its embedded index entries."""
         doc = _document_row(record)
         doc.resolutions = _resolution_rows(record, doc)
         doc.agencies = _agency_rows(record)
         session.add(doc)
         session.flush()  # resolution ids for the index
-        _index_resolutions(session, doc.resolutions, docs)
+        if session.get_bind().dialect.name == "postgresql":
+            _write_tsvectors(session, doc.resolutions, docs)
         doc.actions = _action_rows(record)
         session.flush()
+        return _entries(doc.resolutions, docs, doc.actions)
 
     def get(self, doc_id: str) -> Record | None:
         with self._reading() as session:
@@ -458,6 +539,8 @@ class Store:
         p = sq.plan(query, match, expand=expand)
         if not p:
             return Page(items=[], total=0, limit=limit, offset=offset, facets=_no_facets() if facets else None)
+        if self.index is not None:
+            return self._indexed(p, filters, limit, offset, prefer_recent, facets)
         m = sq.matches(self.dialect, p)
         score = (m.c.score * self._recency() if prefer_recent else m.c.score).label("score")
         base = (
@@ -478,6 +561,8 @@ class Store:
         facets: bool = False,
     ) -> Page[Hit]:
         """Resolutions by filters only (optionally of one document), newest meeting first."""
+        if self.index is not None and document_id is None:
+            return self._indexed(None, filters or Filters(), limit, offset, False, facets)
         clause = _resolution_filters(filters or Filters())
         if document_id is not None:
             clause = and_(clause, ResolutionRow.document_id == document_id)
@@ -500,6 +585,15 @@ class Store:
         top = _telling_terms(own, SIMILAR_TERMS)
         if not top:
             return []
+        if self.index is not None:
+            self._catch_up()
+            found = self.index.similar(
+                top, exclude_document=row.document_id, on_or_before=row.meeting_date, limit=SIMILAR_CANDIDATES
+            )
+            with self._reading() as session:
+                by_id = self._rows([rid for rid, _ in found], session)
+            rows = [(*by_id[rid], score) for rid, score in found if rid in by_id]
+            return self._ranked_similar(own, top, rows, limit)
         m = sq.matches(self.dialect, sq.QueryPlan(tuple(sq.TermGroup(t) for t in top), "any"))
         clauses = [ResolutionRow.id != row.id, ResolutionRow.document_id != row.document_id]
         if row.meeting_date is not None:
@@ -515,6 +609,11 @@ class Store:
         )
         with self._reading() as session:
             rows = session.execute(stmt).all()
+        return self._ranked_similar(own, top, rows, limit)
+
+    @staticmethod
+    def _ranked_similar(own: list[str], top: list[str], rows: Sequence[Any], limit: int) -> list[Hit]:
+        """Candidate (row, source name, score) re-ranked by TF-IDF cosine with ``own``."""
         if not rows:
             return []
         cosine = _cosines(own, [sq.keys(r.text) for r, _, _ in rows])
@@ -548,16 +647,41 @@ class Store:
             counts = _facet_counts(session, base) if facets else None
             total = sum(counts["kind"].values()) if counts else (session.scalar(sq.count_of(base)) or 0)
             page = session.execute(sq.paged(base.order_by(*order), limit, offset)).all() if total else []
-            rows = {}
-            if page:
-                stmt = (
-                    select(ResolutionRow, DocumentRow.source_name)
-                    .join(DocumentRow, DocumentRow.id == ResolutionRow.document_id)
-                    .where(ResolutionRow.id.in_([rid for rid, _ in page]))
-                )
-                rows = {r.id: (r, source) for r, source in session.execute(stmt)}
+            rows = self._rows([rid for rid, _ in page], session)
         items = [_hit(*rows[rid], score, terms) for rid, score in page]
         return Page(items=items, total=total, limit=limit, offset=offset, facets=counts)
+
+    def _indexed(
+        self, p: sq.QueryPlan | None, filters: Filters, limit: int, offset: int, prefer_recent: bool, facets: bool
+    ) -> Page[Hit]:
+        """One page from the embedded index (query, filters, total, facets), rows read from SQLite."""
+        assert self.index is not None
+        self._catch_up()
+        found = self.index.search(p, filters, limit=limit, offset=offset, prefer_recent=prefer_recent, facets=facets)
+        with self._reading() as session:
+            rows = self._rows([rid for rid, _ in found.hits], session)
+        terms = p.terms if p is not None else ()
+        items = [_hit(*rows[rid], score, terms) for rid, score in found.hits if rid in rows]
+        return Page(items=items, total=found.total, limit=limit, offset=offset, facets=found.facets)
+
+    def _catch_up(self) -> None:
+        if self._stale:
+            try:
+                self.sync()
+            except Exception:
+                log.exception("search index could not catch up")
+
+    @staticmethod
+    def _rows(ids: Sequence[int], session: Session) -> dict[int, tuple[ResolutionRow, str]]:
+        """Resolution rows by id with their document's source name."""
+        if not ids:
+            return {}
+        stmt = (
+            select(ResolutionRow, DocumentRow.source_name)
+            .join(DocumentRow, DocumentRow.id == ResolutionRow.document_id)
+            .where(ResolutionRow.id.in_(list(ids)))
+        )
+        return {r.id: (r, source) for r, source in session.execute(stmt)}
 
     # actions and agencies
 
@@ -605,9 +729,7 @@ class Store:
         )
         with self._reading() as session:
             rows = session.execute(stmt).all()
-        return [
-            AgencyCount(id=i, name=n, abbreviation=a, mentions=m or 0, documents=d) for i, n, a, m, d in rows
-        ]
+        return [AgencyCount(id=i, name=n, abbreviation=a, mentions=m or 0, documents=d) for i, n, a, m, d in rows]
 
 
 # --- rows to models ----------------------------------------------------------------------
@@ -679,9 +801,7 @@ def _facet_counts(session: Session, stmt: Select[Any]) -> dict[str, dict[str, in
     stmt_all = union_all(
         select(literal_column("'kind'"), hits.c.kind, n).group_by(hits.c.kind),
         select(literal_column("'body'"), hits.c.body, n).where(hits.c.body.is_not(None)).group_by(hits.c.body),
-        select(literal_column("'year'"), cast(year, String), n)
-        .where(hits.c.meeting_date.is_not(None))
-        .group_by(year),
+        select(literal_column("'year'"), cast(year, String), n).where(hits.c.meeting_date.is_not(None)).group_by(year),
         select(by_agency.c.facet, by_agency.c.value, by_agency.c.n),
     )
     out = _no_facets()

@@ -6,9 +6,8 @@ import datetime as dt
 from collections.abc import Callable
 
 import pytest
-from sqlalchemy import text
 
-from corpus.search import Filters, fts_expression, fts_key, query_terms, snippet
+from corpus.search import Filters, fts_key, query_terms, snippet
 from corpus.store import Store
 from mati.record import Kind, Record
 
@@ -37,18 +36,11 @@ def test_thai_and_arabic_digits_match_each_other(corpus_filled: Store) -> None:
     assert sorted(_ids(corpus_filled.search("2563"))) == [("a", "1"), ("a", "2")]
 
 
-@pytest.mark.sqlite_only
-def test_fts_keeps_thai_marks_inside_tokens(corpus_filled: Store) -> None:
-    """With the default unicode61 tokenizer "บทเรียน" would split at the vowel mark into "บทเร"+"ยน"."""
-    with corpus_filled.engine.connect() as conn:
-
-        def n(expr: str) -> int:
-            sql = "SELECT count(*) FROM resolutions_fts WHERE resolutions_fts MATCH :q"
-            return conn.execute(text(sql), {"q": expr}).scalar_one()
-
-        assert n('"บทเรียน"') == 2
-        assert n('"ยน"') == 0
-        assert n('"บทเร"') == 0
+def test_index_keeps_thai_marks_inside_terms(corpus_filled: Store) -> None:
+    """A tokenizer splitting at vowel marks would index "บทเรียน" as "บทเร"+"ยน"; terms stay whole."""
+    assert corpus_filled.search("บทเรียน", expand=False).total == 2
+    assert corpus_filled.search("ยน", expand=False).total == 0
+    assert corpus_filled.search("บทเร", expand=False).total == 0
 
 
 def test_ranking_prefers_more_matches(
@@ -128,8 +120,6 @@ def test_punctuation_only_query_finds_nothing(corpus_filled: Store) -> None:
 
 
 def test_query_terms_and_expression() -> None:
-    assert fts_expression(['a"b', "ค"]) == '"a""b" AND "ค"'
-    assert fts_expression(["x", "y"], "any") == '"x" OR "y"'
     assert fts_key("สป.มท.") == "สปมท"
     assert fts_key("เรียน") == "เรียน"
 

@@ -18,20 +18,18 @@ TABLES = (
     "resolution_agencies",
     "document_agencies",
     "actions",
-    "resolutions_fts",
 )
 
 
 def _counts(store: Store) -> dict[str, int]:
-    """Rows per table; the full-text index as ``resolutions_fts`` on both backends."""
-    index = {"resolutions_fts": "SELECT count(*) FROM resolutions WHERE search IS NOT NULL"}
+    """Rows per table, and the resolutions in the full-text index as ``index``."""
     with store.engine.connect() as conn:
-        return {
-            t: conn.execute(
-                text(index[t] if store.dialect == "postgresql" and t in index else f"SELECT count(*) FROM {t}")
-            ).scalar_one()
-            for t in TABLES
-        }
+        counts = {t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one() for t in TABLES}
+        if store.index is not None:
+            counts["index"] = len(store.index)
+        else:
+            counts["index"] = conn.execute(text("SELECT count(*) FROM resolutions WHERE search IS NOT NULL")).scalar()
+    return counts
 
 
 def test_add_then_get_round_trips(corpus_store: Store, corpus_records: list[Record]) -> None:
@@ -66,7 +64,7 @@ def test_rows_and_index_are_written(corpus_filled: Store) -> None:
         "resolution_agencies": 4,
         "document_agencies": 4,
         "actions": 4,
-        "resolutions_fts": 5,
+        "index": 5,
     }
 
 
@@ -76,7 +74,7 @@ def test_failure_mid_write_leaves_nothing(
     def boom(record: Record) -> list[store_module.ActionRow]:
         raise RuntimeError("disk on fire")
 
-    # actions are written after the document, resolutions, agencies and FTS rows
+    # actions are written after the document, resolutions, agencies and index fields
     monkeypatch.setattr(store_module, "_action_rows", boom)
     with pytest.raises(RuntimeError, match="disk on fire"):
         corpus_store.add(corpus_records[0])
@@ -145,7 +143,7 @@ def test_schema_is_migrated_once_and_sqlite_is_tuned(corpus_registry: Path, corp
     again = Store(corpus_db_url)  # upgrading an up-to-date database is a no-op
     try:
         with again.engine.connect() as conn:
-            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0002"
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0003"
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar_one() == "wal"
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
             assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar_one() == store_module.BUSY_TIMEOUT_MS
@@ -192,7 +190,7 @@ def test_a_document_without_resolutions_is_stored(corpus_store: Store, corpus_ma
 
 @pytest.mark.sqlite_only
 def test_upgrade_from_0001_indexes_stored_resolutions(corpus_registry: Path, corpus_db_url: str) -> None:
-    """Revision 0002 back-fills the new index fields from the stored resolutions (and downgrades)."""
+    """An upgraded database is indexed from its stored resolutions when the store opens (and downgrades)."""
     from alembic import command
     from alembic.config import Config
     from sqlalchemy import create_engine
@@ -225,3 +223,65 @@ def test_upgrade_from_0001_indexes_stored_resolutions(corpus_registry: Path, cor
         command.downgrade(cfg, "0001")
         assert conn.execute(text("SELECT count(*) FROM resolutions_fts WHERE terms MATCH 'งบประมาณ'")).scalar() == 1
     engine.dispose()
+
+
+@pytest.mark.sqlite_only
+def test_index_failure_after_commit_is_caught_up(
+    corpus_store: Store, corpus_records: list[Record], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The record is committed first; an index that fails then is filled before the next search."""
+    assert corpus_store.index is not None
+
+    def broken(*args: object, **kwargs: object) -> int:
+        raise OSError("index disk full")
+
+    monkeypatch.setattr(corpus_store.index, "add", broken)
+    _stored, created = corpus_store.add(corpus_records[0])
+    assert created and corpus_store.has(corpus_records[0].document.id)
+    monkeypatch.undo()
+    assert corpus_store.search("ถอดบทเรียน").total == 1
+    assert _counts(corpus_store)["index"] == 2
+
+
+@pytest.mark.sqlite_only
+def test_lost_index_is_rebuilt_when_the_store_opens(corpus_registry: Path, corpus_db_url: str, corpus_records) -> None:
+    import shutil
+
+    with Store(corpus_db_url) as store:
+        for r in corpus_records:
+            store.add(r)
+        assert store.index is not None and store.index.path is not None
+        path = store.index.path
+        assert store.reindex() == 5 and len(store.index) == 5
+    shutil.rmtree(path)
+    with Store(corpus_db_url) as store:
+        assert _counts(store)["index"] == 5
+        assert store.search("ถอดบทเรียน").total == 2
+
+
+@pytest.mark.sqlite_only
+def test_two_stores_on_one_database_share_the_index(
+    corpus_registry: Path, corpus_db_url: str, corpus_records: list[Record]
+) -> None:
+    """Like two API workers: one waits for the other's index writer, each sees the other's records."""
+    import threading
+    import time
+
+    with Store(corpus_db_url) as a, Store(corpus_db_url) as b:
+        assert a.index is not None
+        held = threading.Event()
+
+        def hold_writer() -> None:
+            assert a.index is not None
+            with a.index._writer(16 * 1024 * 1024):
+                held.set()
+                time.sleep(0.5)
+
+        holder = threading.Thread(target=hold_writer)
+        holder.start()
+        held.wait()
+        b.add(corpus_records[0])  # waits for a's writer
+        holder.join()
+        a.add(corpus_records[1])
+        assert a.search("ถอดบทเรียน").total == 2
+        assert b.search("ถอดบทเรียน").total == 2

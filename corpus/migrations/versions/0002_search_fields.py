@@ -52,7 +52,7 @@ def _backfill(conn: sa.Connection, dialect: str) -> None:
                     "INSERT INTO resolutions_fts(rowid, words, subwords, agencies) "
                     "VALUES (:rowid, :words, :subwords, :agencies)"
                 ),
-                [{"rowid": rid, **sq.fts_row(d)} for rid, d in docs],
+                [{"rowid": rid, **{name: " ".join(d.field(name)) for name in sq.FIELDS}} for rid, d in docs],
             )
         else:
             conn.execute(
