@@ -309,6 +309,7 @@ def main() -> int:
     ap.add_argument("--pg-url", default=None, help="an empty PostgreSQL database (default: a throw-away server)")
     ap.add_argument("--load", type=int, default=20, help="seconds of wrk load on the largest store (0: none)")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--reuse", action="store_true", help="SQLite: query a store built by an earlier run in --work")
     args = ap.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="mati-scale-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -323,9 +324,11 @@ def main() -> int:
     try:
         for backend in args.backends.split(","):
             for size in [int(s) for s in args.sizes.split(",")]:
+                reused = False
                 if backend == "sqlite":
                     url = f"sqlite:///{work}/scale-{size}.db"
-                    for p in work.glob(f"scale-{size}.db*"):
+                    reused = args.reuse and (work / f"scale-{size}.db").exists()
+                    for p in [] if reused else work.glob(f"scale-{size}.db*"):
                         shutil.rmtree(p) if p.is_dir() else p.unlink()
                 else:
                     if server is None and args.pg_url is None:
@@ -333,10 +336,11 @@ def main() -> int:
                         if server is None:
                             break
                     url = args.pg_url or server.url(server.new_database())  # type: ignore[union-attr]
-                seconds = build(url, paras, docs, size)
+                seconds = None if reused else build(url, paras, docs, size)
                 with Store(url) as store:
                     mb = size_mb(url, store)
-                    print(f"{backend} {size}: built in {seconds:.0f} s, {mb:.0f} MB", flush=True)
+                    built = "reused" if seconds is None else f"built in {seconds:.0f} s"
+                    print(f"{backend} {size}: {built}, {mb:.0f} MB", flush=True)
                     for name, line in latency(store, qs, args.seed).items():
                         print(f"{backend} {size} {name:20} {line}", flush=True)
                 if args.load and size == max(int(s) for s in args.sizes.split(",")):

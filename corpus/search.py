@@ -5,9 +5,12 @@ same three fields of pre-split terms (``IndexDoc``):
 
 - ``words``: the newmm words (Thai digits as Arabic, lower case, punctuation dropped
   so ``สป.มท.`` is the one term ``สปมท``);
-- ``subwords``: the syllables of every Thai word, so a query word found only inside a
-  compound (``บริหาร`` in ``การบริหาร``, ``ประชุม`` in ``ห้องประชุม``) matches as a
-  phrase of its syllables;
+- ``subwords``: the syllables of every Thai word, so a one-syllable query word found
+  only inside a compound (``น้ำ`` in ``แหล่งน้ำ``) matches;
+- ``pairs``: every two adjacent syllables as one term, so a longer query word found
+  only inside a compound (``บริหาร`` in ``การบริหาร``, ``ประชุม`` in ``ห้องประชุม``) or
+  split differently by the segmenter matches as one pair term or a phrase of pairs:
+  a phrase of single syllables (all very common) costs ~100x more to match;
 - ``agencies``: the registry name, abbreviation and aliases of every agency linked to
   the resolution, so ``สำนักงานปลัดกระทรวงมหาดไทย`` finds text that only says ``สป.มท.``
   and the reverse (a query term that is an agency surface also matches its canonical
@@ -32,6 +35,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -45,12 +49,12 @@ from nlp.tokenize import index_terms, tokens
 
 T = TypeVar("T")
 Match = Literal["all", "any"]
-Field_ = Literal["words", "subwords", "agencies"]
+Field_ = Literal["words", "subwords", "pairs", "agencies"]
 
-FIELDS: tuple[Field_, ...] = ("words", "subwords", "agencies")
+FIELDS: tuple[Field_, ...] = ("words", "subwords", "pairs", "agencies")
 # relative weight of a match in each field (an exact word counts most)
-WEIGHTS: dict[Field_, float] = {"words": 1.0, "subwords": 0.4, "agencies": 0.6}
-PG_WEIGHT_LETTER: dict[Field_, str] = {"words": "A", "subwords": "B", "agencies": "C"}
+WEIGHTS: dict[Field_, float] = {"words": 1.0, "subwords": 0.4, "pairs": 0.4, "agencies": 0.6}
+PG_WEIGHT_LETTER: dict[Field_, str] = {"words": "A", "subwords": "B", "pairs": "B", "agencies": "C"}
 PG_MAX_POSITION = 16383
 RECENCY_HALF_LIFE_DAYS = 2 * 365  # prefer_recent: a meeting this old counts half
 FACET_TOP_AGENCIES = 20
@@ -172,11 +176,16 @@ def query_terms(q: str) -> list[str]:
 
 @dataclass(frozen=True, slots=True)
 class IndexDoc:
-    """What the full-text index holds for one resolution: three lists of keyed terms."""
+    """What the full-text index holds for one resolution: lists of keyed terms per field."""
 
     words: list[str]
     subwords: list[str]
     agencies: list[str]
+
+    @property
+    def pairs(self) -> list[str]:
+        """Each two adjacent syllables as one term."""
+        return syllable_pairs(self.subwords)
 
     def field(self, name: Field_) -> list[str]:
         return getattr(self, name)  # type: ignore[no-any-return]
@@ -190,6 +199,11 @@ def syllables(word: str) -> tuple[str, ...]:
     from pythainlp.tokenize import syllable_tokenize
 
     return tuple(k for k in (fts_key(x) for x in syllable_tokenize(word, keep_whitespace=False)) if k)
+
+
+def syllable_pairs(syl: Sequence[str]) -> list[str]:
+    """Each two adjacent syllables joined: ``ห้อง ประ ชุม`` → ``ห้องประ ประชุม``."""
+    return [a + b for a, b in pairwise(syl)]
 
 
 def keys(text_: str) -> list[str]:
@@ -247,9 +261,13 @@ class TermGroup:
     agency: tuple[str, ...] = ()
 
     def alternatives(self) -> list[tuple[Field_, tuple[str, ...]]]:
+        """(field, terms to match as a phrase) for each way the word can be found."""
         out: list[tuple[Field_, tuple[str, ...]]] = [("words", (self.word,))]
-        if self.subwords:
-            out.append(("subwords", self.subwords))
+        syl = self.subwords
+        if len(syl) == 1:
+            out.append(("subwords", syl))
+        elif syl:
+            out.append(("pairs", tuple(syllable_pairs(syl))))
         if self.agency:
             out.append(("agencies", self.agency))
         return out

@@ -207,7 +207,7 @@ class TextIndex:
         text_q = _text_query(plan) if plan is not None else None
         if text_q is None:
             query = _all_of(clauses)
-            found = s.search(query, limit, count=True, order_by_field="order", offset=offset)
+            found = s.search(query, max(limit, 1), count=True, order_by_field="order", offset=offset)
             hits = [(rid, None) for rid in s.fast_field_values("rid", [a for _, a in found.hits])]
         elif prefer_recent:
             query = _all_of([(tv.Occur.Must, text_q), *clauses])
@@ -226,11 +226,11 @@ class TextIndex:
             hits = [(rid, -score) for rid, score in ranked[offset : offset + limit]]
         else:
             query = _all_of([(tv.Occur.Must, text_q), *clauses])
-            found = s.search(query, limit, count=True, offset=offset)
+            found = s.search(query, max(limit, 1), count=True, offset=offset)
             rids = s.fast_field_values("rid", [a for _, a in found.hits])
             hits = sorted(((rid, -score) for (score, _), rid in zip(found.hits, rids, strict=True)), key=_best)
         counts = _facets(s, query) if facets and found.count else (_empty_facets() if facets else None)
-        return Found(hits, found.count, counts)
+        return Found(hits[:limit], found.count, counts)  # tantivy wants a limit of at least 1
 
     def similar(
         self, terms: Sequence[str], *, exclude_document: str, on_or_before: dt.date | None, limit: int
@@ -247,7 +247,7 @@ class TextIndex:
                 *([(tv.Occur.Must, _range("day", 1, on_or_before.toordinal()))] if on_or_before is not None else []),
             ]
         )
-        found = s.search(query, limit, count=False)
+        found = s.search(query, max(limit, 1), count=False)
         rids = s.fast_field_values("rid", [a for _, a in found.hits])
         return [(rid, -score) for (score, _), rid in zip(found.hits, rids, strict=True)]
 

@@ -1,4 +1,4 @@
-"""The ``mati`` command: extract, ingest, search, serve, up."""
+"""The ``mati`` command: extract, ingest, search, reindex, serve, up."""
 
 from __future__ import annotations
 
@@ -189,6 +189,20 @@ def search(query: str, agency: str | None, body: str | None, kind: str | None, d
         snippet = html.unescape(hit.snippet.replace("<mark>", "\x1b[1m").replace("</mark>", "\x1b[0m"))
         click.echo(f"    {snippet}")
     click.echo(f"{page.total} resolution(s)", err=True)
+
+
+@main.command()
+@click.option("--database", envvar="MATI_DATABASE_URL")
+def reindex(database: str | None) -> None:
+    """Rebuild the embedded search index from the stored resolutions (SQLite; PostgreSQL needs none)."""
+    from corpus.store import Store
+
+    with Store(database) as store:
+        if store.index is None:
+            click.echo(f"the {store.dialect} backend indexes inside the database: nothing to rebuild", err=True)
+            return
+        n = store.reindex()
+    click.echo(f"indexed {n} resolution(s)", err=True)
 
 
 @main.command()

@@ -93,6 +93,11 @@ def test_ingest_skips_duplicates_reports_failures_and_search_finds(
     too_late = runner.invoke(main, ["search", "ถอดบทเรียน", "--from", "2024-01-01"])
     assert "ถอดบทเรียน" not in too_late.stdout
 
+    shutil.rmtree(tmp_path / "cli.db.index")  # the search index is derived: rebuilt from the database
+    rebuilt = runner.invoke(main, ["reindex"])
+    assert rebuilt.exit_code == 0 and "indexed 2 resolution(s)" in rebuilt.stderr
+    assert "ถอดบทเรียน" in runner.invoke(main, ["search", "ถอดบทเรียน"]).stdout
+
 
 def test_console_script_runs_on_a_sample() -> None:
     mati = Path(sys.executable).parent / "mati"

@@ -260,3 +260,9 @@ def test_similar_ranks_the_closest_first(corpus_store: Store, corpus_make_record
         corpus_store.add(corpus_make_record(key * 64, [("1", Kind.approve, body, [])], date=dates[key]))
     similar = corpus_store.similar(("f" * 64, "1"))
     assert similar and similar[0].document_id == "d" * 64
+
+
+def test_limit_zero_counts_without_items(corpus_filled: Store) -> None:
+    page = corpus_filled.search("ถอดบทเรียน", limit=0)
+    assert page.total == 2 and page.items == []
+    assert corpus_filled.resolutions(limit=0).total == 5

@@ -31,6 +31,7 @@ FTS5_V1 = (
     "CREATE VIRTUAL TABLE resolutions_fts USING fts5("
     "terms, tokenize=\"unicode61 categories 'L* N* Co M*' remove_diacritics 0\")"
 )
+FTS5_FIELDS = ("words", "subwords", "agencies")
 BATCH = 2000
 
 
@@ -52,7 +53,7 @@ def _backfill(conn: sa.Connection, dialect: str) -> None:
                     "INSERT INTO resolutions_fts(rowid, words, subwords, agencies) "
                     "VALUES (:rowid, :words, :subwords, :agencies)"
                 ),
-                [{"rowid": rid, **{name: " ".join(d.field(name)) for name in sq.FIELDS}} for rid, d in docs],
+                [{"rowid": rid, **{name: " ".join(d.field(name)) for name in FTS5_FIELDS}} for rid, d in docs],
             )
         else:
             conn.execute(
