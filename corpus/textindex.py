@@ -17,6 +17,8 @@ processes (a second API worker, ``mati ingest``) are seen at once.
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import shutil
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -31,6 +33,8 @@ from corpus import search as sq
 from corpus.search import Filters, IndexDoc, QueryPlan
 from mati.errors import MatiError
 from mati.record import Kind
+
+log = logging.getLogger(__name__)
 
 WRITER_HEAP = 64 * 1024 * 1024
 BULK_WRITER_HEAP = 512 * 1024 * 1024
@@ -127,7 +131,15 @@ class TextIndex:
             self._index = tv.Index(SCHEMA)
         else:
             path.mkdir(parents=True, exist_ok=True)
-            self._index = tv.Index(SCHEMA, path=str(path), reuse=True)
+            try:
+                self._index = tv.Index(SCHEMA, path=str(path), reuse=True)
+            except ValueError as e:  # written by another version of Mati: start afresh, the store refills it
+                if "schema does not match" not in str(e):
+                    raise
+                log.warning("search index at %s has another schema: rebuilding it", path)
+                for old in path.iterdir():
+                    shutil.rmtree(old) if old.is_dir() else old.unlink()
+                self._index = tv.Index(SCHEMA, path=str(path), reuse=True)
         self._lock = threading.Lock()
         self._labels: tuple[int, dict[str, list[str]]] | None = None  # (num_docs, distinct labels per field)
 

@@ -285,3 +285,24 @@ def test_two_stores_on_one_database_share_the_index(
         a.add(corpus_records[1])
         assert a.search("ถอดบทเรียน").total == 2
         assert b.search("ถอดบทเรียน").total == 2
+
+
+@pytest.mark.sqlite_only
+def test_an_index_of_another_schema_is_rebuilt(corpus_registry: Path, corpus_db_url: str, corpus_records) -> None:
+    """An index left by another version of Mati (other fields) is replaced and refilled, not an error."""
+    import shutil
+
+    import tantivy
+
+    with Store(corpus_db_url) as store:
+        for r in corpus_records:
+            store.add(r)
+        assert store.index is not None and store.index.path is not None
+        path = store.index.path
+    shutil.rmtree(path)
+    path.mkdir()
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("body", stored=True)
+    tantivy.Index(builder.build(), path=str(path))
+    with Store(corpus_db_url) as store:
+        assert store.search("ถอดบทเรียน").total == 2
