@@ -30,7 +30,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from corpus.search import ActionHit, AgencyCount, DocumentSummary, Filters, Hit, Match, Page
-from corpus.store import Store
+from corpus.store import Mode, Store
 from mati.config import settings
 from mati.errors import DocumentTooLarge, EmptyDocument, MatiError, UnsupportedType
 from mati.record import Kind, Record
@@ -355,6 +355,10 @@ def _routes(app: FastAPI, store: Store, run: Process) -> None:
         date_to: Annotated[dt.date | None, Query(alias="to")] = None,
         open_actions: bool | None = None,
         match: Match = "all",
+        mode: Annotated[
+            Mode,
+            Query(description="lexical (BM25); semantic (by meaning) or hybrid need `mati embed` and mati[semantic]"),
+        ] = "lexical",
         recent: Annotated[bool, Query(description="prefer recent meetings in the ranking")] = False,
         facets: Annotated[bool, Query(description="counts per kind, body, year and agency")] = True,
         limit: Annotated[int, Query(ge=1, le=100)] = 20,
@@ -370,7 +374,7 @@ def _routes(app: FastAPI, store: Store, run: Process) -> None:
             open_actions=open_actions,
         )
         return store.search(
-            q, filters, match=match, limit=limit, offset=offset, prefer_recent=recent, facets=facets
+            q, filters, match=match, limit=limit, offset=offset, prefer_recent=recent, facets=facets, mode=mode
         )
 
     @app.get(

@@ -61,6 +61,7 @@ FACET_TOP_AGENCIES = 20
 _THAI_WORD = re.compile(r"^[\u0e01-\u0e4e]+$")
 SNIPPET_BEFORE = 60
 SNIPPET_AFTER = 160
+SNIPPET_MARGIN = 40  # characters segmented beyond the snippet, so its edge words are whole
 
 
 class _Model(BaseModel):
@@ -157,6 +158,7 @@ class AgencyCount(_Model):
 # --- query terms -------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=100_000)
 def fts_key(term: str) -> str:
     """What the index keeps of a term: letters, numbers, marks and private-use characters."""
     return "".join(ch for ch in term if _kept(unicodedata.category(ch)))
@@ -414,13 +416,14 @@ def _term_spans(text_: str, terms: Iterable[str]) -> list[tuple[int, int]]:
     """Spans of the words of ``text_`` whose index term is one of ``terms``."""
     wanted = {fts_key(t) for t in terms}
     spans, seen = [], set()
+    lowered = digits(text_).lower()
+    aligned = len(lowered) == len(text_)  # lower() may change the length of rare letters
     for t in tokens(text_):
-        k = fts_key(digits(t.text).lower())
+        k = fts_key(lowered[t.start : t.end] if aligned else digits(t.text).lower())
         if k in wanted:
             spans.append((t.start, t.end))
             seen.add(k)
     # terms inside longer words (matched by their syllables) or segmented differently: substrings
-    lowered = digits(text_).lower()
     for term in terms:
         if fts_key(term) in seen:
             continue
@@ -442,9 +445,20 @@ def _merged(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
+def _spans_near_first(text_: str, terms: Sequence[str]) -> list[tuple[int, int]]:
+    """``_term_spans`` of the stretch of ``text_`` a snippet can show: only that much is segmented."""
+    lowered = digits(text_).lower()
+    found = [at for at in (lowered.find(t) for t in terms if t) if at >= 0]
+    if not found:  # e.g. an abbreviation written with dots: segment it all
+        return _term_spans(text_, terms)
+    lo = max(0, min(found) - SNIPPET_BEFORE - SNIPPET_MARGIN)
+    hi = min(len(text_), min(found) + SNIPPET_AFTER + SNIPPET_MARGIN)
+    return [(s + lo, e + lo) for s, e in _term_spans(text_[lo:hi], terms)]
+
+
 def snippet(text_: str, terms: Sequence[str]) -> str:
     """HTML-escaped text around the first matched term, matched words in ``<mark>``."""
-    spans = _merged(_term_spans(text_, terms)) if terms else []
+    spans = _merged(_spans_near_first(text_, terms)) if terms else []
     first = spans[0][0] if spans else 0
     start = max(0, first - SNIPPET_BEFORE)
     end = min(len(text_), first + SNIPPET_AFTER)

@@ -18,7 +18,7 @@ import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from alembic import command
 from alembic.config import Config
@@ -29,6 +29,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Integer,
+    LargeBinary,
     Select,
     String,
     Text,
@@ -52,6 +53,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, rela
 from sqlalchemy.pool import StaticPool
 
 from corpus import search as sq
+from corpus import semantic
 from corpus.search import ActionHit, AgencyCount, DocumentSummary, Filters, Hit, IndexDoc, Match, Page
 from corpus.textindex import Entry, TextIndex
 from mati.config import settings
@@ -67,6 +69,9 @@ _WRITE = "mati_write"  # execution option: open the transaction with BEGIN IMMED
 SIMILAR_TERMS = 24  # a resolution's most telling words that look for similar ones
 SIMILAR_CANDIDATES = 50  # best matches of those words, re-ranked by TF-IDF cosine
 SYNC_BATCH = 5000  # resolutions indexed per commit when catching up
+SEMANTIC_POOL = 500  # nearest resolutions by meaning, before filters
+HYBRID_POOL = 50  # best of each ranking fused in hybrid mode
+Mode = Literal["lexical", "semantic", "hybrid"]
 
 
 class Base(DeclarativeBase):
@@ -129,6 +134,14 @@ class DocumentAgencyRow(Base):
     name: Mapped[str] = mapped_column(String)
     abbreviation: Mapped[str | None] = mapped_column(String)
     mentions: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class EmbeddingRow(Base):
+    __tablename__ = "embeddings"
+
+    resolution_id: Mapped[int] = mapped_column(ForeignKey("resolutions.id", ondelete="CASCADE"), primary_key=True)
+    model: Mapped[str] = mapped_column(String)
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class ActionRow(Base):
@@ -358,6 +371,8 @@ class Store:
         # an in-memory database is one shared connection: one user at a time
         self._lock: AbstractContextManager[Any] = threading.RLock() if _in_memory(self.url) else nullcontext()
         self.index = TextIndex(_index_path(self.url)) if self.dialect == "sqlite" else None
+        self._vectors = semantic.Vectors()
+        self._vectors_seen = -1  # embeddings stored when the matrix was loaded
         self._stale = True
         self.sync()
 
@@ -525,6 +540,7 @@ class Store:
         prefer_recent: bool = False,
         facets: bool = False,
         expand: bool = True,
+        mode: Mode = "lexical",
     ) -> Page[Hit]:
         """Resolutions matching ``query`` (best first) and ``filters``.
 
@@ -532,10 +548,14 @@ class Store:
         score down with the meeting's age (half at ``RECENCY_HALF_LIFE_DAYS``);
         ``facets`` adds counts per kind, body, year and agency over all matches;
         ``expand=False`` matches whole words only (no syllables, no agency names).
+        ``mode``: ``semantic`` ranks by meaning (embeddings, see ``embed``), ``hybrid`` fuses
+        both rankings; those two return no facets and count at most ``SEMANTIC_POOL`` matches.
         """
         filters = filters or Filters()
         if not query or not query.strip():
             return self.resolutions(filters, limit=limit, offset=offset, facets=facets)
+        if mode != "lexical":
+            return self._by_meaning(query, filters, mode, match, limit, offset)
         p = sq.plan(query, match, expand=expand)
         if not p:
             return Page(items=[], total=0, limit=limit, offset=offset, facets=_no_facets() if facets else None)
@@ -619,6 +639,78 @@ class Store:
         cosine = _cosines(own, [sq.keys(r.text) for r, _, _ in rows])
         ranked = sorted(zip(rows, cosine, strict=True), key=lambda rc: (-rc[1], rc[0][0].id))[:limit]
         return [_hit(r, source, -c, top) for (r, source, _), c in ranked]
+
+    # meaning-based search
+
+    def embed(self, batch: int = 64) -> int:
+        """Embed the stored resolutions that have no embedding yet (needs ``mati[semantic]``); how many."""
+        from nlp import embed
+
+        done = 0
+        while True:
+            with self._reading() as session:
+                todo = session.execute(
+                    select(ResolutionRow.id, ResolutionRow.text)
+                    .where(
+                        ~select(EmbeddingRow.resolution_id)
+                        .where(EmbeddingRow.resolution_id == ResolutionRow.id)
+                        .exists()
+                    )
+                    .order_by(ResolutionRow.id)
+                    .limit(batch)
+                ).all()
+            if not todo:
+                return done
+            vectors = embed.embed_passages([t for _, t in todo])
+            with self._writing() as session:
+                session.add_all(
+                    EmbeddingRow(resolution_id=rid, model=embed.MODEL, vector=semantic.to_blob(v))
+                    for (rid, _), v in zip(todo, vectors, strict=True)
+                )
+            done += len(todo)
+
+    def _nearest(self, query: str, k: int) -> list[tuple[int, float]]:
+        """The ``k`` stored resolutions nearest ``query`` in meaning (the matrix reloaded when it grew)."""
+        from nlp import embed
+
+        vector = embed.embed_query(query)
+        with self._reading() as session:
+            stored = session.scalar(select(func.count(EmbeddingRow.resolution_id))) or 0
+            if stored != self._vectors_seen:
+                self._vectors.replace(
+                    [(rid, v) for rid, v in session.execute(select(EmbeddingRow.resolution_id, EmbeddingRow.vector))]
+                )
+                self._vectors_seen = stored
+        return self._vectors.nearest(vector, k)
+
+    def _by_meaning(self, query: str, filters: Filters, mode: Mode, match: Match, limit: int, offset: int) -> Page[Hit]:
+        """Semantic or hybrid ranking: nearest by meaning within the filters, fused with lexical in hybrid."""
+        near = self._nearest(query, SEMANTIC_POOL)
+        with self._reading() as session:
+            allowed = (
+                set(
+                    session.scalars(
+                        select(ResolutionRow.id).where(
+                            ResolutionRow.id.in_([rid for rid, _ in near]), _resolution_filters(filters)
+                        )
+                    )
+                )
+                if near
+                else set()
+            )
+        near = [(rid, c) for rid, c in near if rid in allowed]
+        if mode == "semantic":
+            ranked = [(rid, -c) for rid, c in near]
+        else:
+            lexical = self.search(query, filters, match=match, limit=HYBRID_POOL)
+            fused = semantic.fuse([h.id for h in lexical.items], [rid for rid, _ in near[:HYBRID_POOL]])
+            ranked = [(rid, -f) for rid, f in fused]
+        page = ranked[offset : offset + limit]
+        with self._reading() as session:
+            rows = self._rows([rid for rid, _ in page], session)
+        terms = sq.plan(query, match).terms
+        items = [_hit(*rows[rid], score, terms) for rid, score in page if rid in rows]
+        return Page(items=items, total=len(ranked), limit=limit, offset=offset)
 
     def _recency(self) -> Any:
         """A factor in (0, 1]: 1 for a meeting today, 1/2 at the half-life, smaller when older or undated."""

@@ -1,4 +1,4 @@
-"""The ``mati`` command: extract, ingest, search, reindex, serve, up."""
+"""The ``mati`` command: extract, ingest, search, embed, reindex, serve, up."""
 
 from __future__ import annotations
 
@@ -164,9 +164,11 @@ def ingest(paths: tuple[Path, ...], database: str | None, workers: int, report: 
 @click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]))
 @click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]))
 @click.option("--limit", default=10, show_default=True)
+@click.option("--mode", type=click.Choice(["lexical", "semantic", "hybrid"]), default="lexical", show_default=True,
+              help="semantic and hybrid rank by meaning too (after `mati embed`; needs mati[semantic])")
 @click.option("--database", envvar="MATI_DATABASE_URL")
 def search(query: str, agency: str | None, body: str | None, kind: str | None, date_from: object,
-           date_to: object, limit: int, database: str | None) -> None:
+           date_to: object, limit: int, mode: str, database: str | None) -> None:
     """Search past resolutions, best first."""
     from corpus.search import Filters
     from corpus.store import Store
@@ -178,7 +180,9 @@ def search(query: str, agency: str | None, body: str | None, kind: str | None, d
     try:
         filters = Filters(agency=agency, body=body, kind=Kind(kind) if kind else None,
                           date_from=day(date_from), date_to=day(date_to))
-        page = store.search(query or None, filters, limit=limit)
+        page = store.search(query or None, filters, limit=limit, mode=mode)  # type: ignore[arg-type]
+    except MatiError as e:
+        _fail(str(e), e.exit_code)
     finally:
         store.close()
     if not page.items:
@@ -189,6 +193,20 @@ def search(query: str, agency: str | None, body: str | None, kind: str | None, d
         snippet = html.unescape(hit.snippet.replace("<mark>", "\x1b[1m").replace("</mark>", "\x1b[0m"))
         click.echo(f"    {snippet}")
     click.echo(f"{page.total} resolution(s)", err=True)
+
+
+@main.command()
+@click.option("--database", envvar="MATI_DATABASE_URL")
+def embed(database: str | None) -> None:
+    """Embed stored resolutions for meaning-based search (those not embedded yet; needs mati[semantic])."""
+    from corpus.store import Store
+
+    with Store(database) as store:
+        try:
+            n = store.embed()
+        except MatiError as e:
+            _fail(str(e), e.exit_code)
+    click.echo(f"embedded {n} resolution(s)", err=True)
 
 
 @main.command()
@@ -224,6 +242,13 @@ def up(paths: tuple[Path, ...], host: str, port: int) -> None:
     """The main job: ingest samples/documents (or PATHS), then serve on http://HOST:PORT."""
     paths = paths or (Path("samples") / "documents",)
     stored, skipped, failed = ingest_paths(paths, None)
+    from nlp import embed as embedding
+
+    if embedding.available():  # semantic search over the samples too (a few seconds)
+        from corpus.store import Store
+
+        with Store() as store:
+            store.embed()
     click.echo(f"stored {stored}, already present {skipped}, failed {failed}; serving http://{host}:{port}",
                err=True)
     serve.callback(host=host, port=port, workers=1)  # type: ignore[misc]

@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # Set up Mati on a fresh Debian/Ubuntu machine: system packages, then a virtualenv in .venv.
-#   scripts/install.sh          runtime: Tesseract OCR with Thai, Mati itself
+#   scripts/install.sh          runtime: Tesseract OCR with Thai, Mati itself (with its semantic-search model)
 #   scripts/install.sh --dev    also what the tests need: Thai fonts, LibreOffice, PostgreSQL, dev extras
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(tesseract-ocr tesseract-ocr-tha tesseract-ocr-eng)
-extras="."
+extras=".[semantic]"
 if [[ "${1:-}" == "--dev" ]]; then
   packages+=(fonts-thai-tlwg libreoffice-writer-nogui postgresql postgresql-contrib wrk)
-  extras="-e .[dev]"
+  extras="-e .[dev,semantic]"
 fi
 
 missing=()

@@ -17,15 +17,22 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("mati", "nlp", "corpus", "api")
 
 
-def _imports() -> set[str]:
+def _names(node: ast.AST) -> set[str]:
+    if isinstance(node, ast.Import):
+        return {alias.name.split(".")[0] for alias in node.names}
+    if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+        return {node.module.split(".")[0]}
+    return set()
+
+
+def _imports(top_level_only: bool = False) -> set[str]:
+    """Third-party modules imported by the packages (only at module level, when asked)."""
     names: set[str] = set()
     for package in PACKAGES:
         for path in (ROOT / package).rglob("*.py"):
-            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-                if isinstance(node, ast.Import):
-                    names.update(alias.name.split(".")[0] for alias in node.names)
-                elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                    names.add(node.module.split(".")[0])
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for node in tree.body if top_level_only else ast.walk(tree):
+                names |= _names(node)
     return names - set(PACKAGES) - set(sys.stdlib_module_names)
 
 
@@ -33,13 +40,19 @@ def _canonical(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
+def _declared(requirements: list[str]) -> set[str]:
+    return {_canonical(re.split(r"[<>=!~\[; ]", d, maxsplit=1)[0]) for d in requirements}
+
+
 def test_third_party_imports_are_declared_dependencies() -> None:
+    """Runtime dependencies everywhere; the ``semantic`` extra only inside functions (imported when used)."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    declared = {_canonical(re.split(r"[<>=!~\[; ]", d, maxsplit=1)[0]) for d in project["dependencies"]}
+    declared = _declared(project["dependencies"])
+    optional = _declared(project["optional-dependencies"]["semantic"])
     owners = packages_distributions()
-    missing = {
-        module: owners.get(module, ["?"])
-        for module in _imports()
-        if not declared & {_canonical(d) for d in owners.get(module, [module])}
-    }
-    assert not missing, f"imported but not in [project].dependencies: {missing}"
+
+    def undeclared(modules: set[str], allowed: set[str]) -> dict[str, list[str]]:
+        return {m: owners.get(m, ["?"]) for m in modules if not allowed & {_canonical(d) for d in owners.get(m, [m])}}
+
+    assert not undeclared(_imports(), declared | optional), "imported but not declared"
+    assert not undeclared(_imports(top_level_only=True), declared), "an optional package imported at module level"
