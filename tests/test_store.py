@@ -243,16 +243,21 @@ def test_index_failure_after_commit_is_caught_up(
     assert _counts(corpus_store)["index"] == 2
 
 
+def _stored_then_closed(url: str, records: list[Record]) -> Path:
+    """Store ``records`` in a SQLite store at ``url``, close it; the path of its index."""
+    with Store(url) as store:
+        for r in records:
+            store.add(r)
+        assert store.index is not None and store.index.path is not None
+        assert store.reindex() == 5 and len(store.index) == 5
+        return store.index.path
+
+
 @pytest.mark.sqlite_only
 def test_lost_index_is_rebuilt_when_the_store_opens(corpus_registry: Path, corpus_db_url: str, corpus_records) -> None:
     import shutil
 
-    with Store(corpus_db_url) as store:
-        for r in corpus_records:
-            store.add(r)
-        assert store.index is not None and store.index.path is not None
-        path = store.index.path
-        assert store.reindex() == 5 and len(store.index) == 5
+    path = _stored_then_closed(corpus_db_url, corpus_records)
     shutil.rmtree(path)
     with Store(corpus_db_url) as store:
         assert _counts(store)["index"] == 5
@@ -294,11 +299,7 @@ def test_an_index_of_another_schema_is_rebuilt(corpus_registry: Path, corpus_db_
 
     import tantivy
 
-    with Store(corpus_db_url) as store:
-        for r in corpus_records:
-            store.add(r)
-        assert store.index is not None and store.index.path is not None
-        path = store.index.path
+    path = _stored_then_closed(corpus_db_url, corpus_records)
     shutil.rmtree(path)
     path.mkdir()
     builder = tantivy.SchemaBuilder()

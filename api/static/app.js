@@ -195,7 +195,7 @@ function meetingLine(x) {
 
 async function search(offset) {
   const form = $("#search-form");
-  const params = query(form, ["q", "agency", "kind", "body", "from", "to"]);
+  const params = query(form, ["q", "agency", "kind", "body", "from", "to", "mode"]);
   if (form.elements.any.checked) params.set("match", "any");
   params.set("limit", PAGE);
   params.set("offset", offset);
