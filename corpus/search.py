@@ -424,14 +424,19 @@ def _term_spans(text_: str, terms: Iterable[str]) -> list[tuple[int, int]]:
             spans.append((t.start, t.end))
             seen.add(k)
     # terms inside longer words (matched by their syllables) or segmented differently: substrings
+    spans += _substring_spans(lowered, [t for t in terms if fts_key(t) not in seen])
+    return sorted(spans)
+
+
+def _substring_spans(lowered: str, terms: Iterable[str]) -> list[tuple[int, int]]:
+    """Every occurrence of each term in ``lowered`` (the text with Arabic digits, lower case)."""
+    spans = []
     for term in terms:
-        if fts_key(term) in seen:
-            continue
         at = lowered.find(term)
         while at >= 0 and term:
             spans.append((at, at + len(term)))
             at = lowered.find(term, at + len(term))
-    return sorted(spans)
+    return spans
 
 
 def _merged(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -446,9 +451,13 @@ def _merged(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def _spans_near_first(text_: str, terms: Sequence[str]) -> list[tuple[int, int]]:
-    """``_term_spans`` of the stretch of ``text_`` a snippet can show: only that much is segmented."""
+    """Spans of the terms in ``text_``: where each is written as such (fast), else by ``_term_spans``
+    of the stretch a snippet can show (only that much is segmented)."""
     lowered = digits(text_).lower()
-    found = [at for at in (lowered.find(t) for t in terms if t) if at >= 0]
+    first = {t: lowered.find(t) for t in terms if t}
+    if len(lowered) == len(text_) and all(at >= 0 for at in first.values()):
+        return _substring_spans(lowered, first)
+    found = [at for at in first.values() if at >= 0]
     if not found:  # e.g. an abbreviation written with dots: segment it all
         return _term_spans(text_, terms)
     lo = max(0, min(found) - SNIPPET_BEFORE - SNIPPET_MARGIN)
