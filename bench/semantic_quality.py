@@ -47,6 +47,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import search_quality as sq  # bench/search_quality.py, beside this script
 
+from corpus import semantic
 from corpus.store import Store
 from mati.record import Record
 
@@ -153,12 +154,8 @@ def semantic_items(emb: np.ndarray, owners: list[str], q: np.ndarray) -> list[st
 
 
 def fuse(rankings: Sequence[list[str]], weights: Sequence[float], k: int = RRF_K, depth: int = DEPTH) -> list[str]:
-    """Reciprocal-rank fusion of the top ``depth`` of each ranking."""
-    score: dict[str, float] = {}
-    for ranking, w in zip(rankings, weights, strict=True):
-        for rank, item in enumerate(ranking[:depth]):
-            score[item] = score.get(item, 0.0) + w / (k + rank + 1)
-    return sorted(score, key=lambda item: -score[item])
+    """Reciprocal-rank fusion of the top ``depth`` of each ranking (``corpus.semantic.fuse``, as the store does)."""
+    return [item for item, _ in semantic.fuse([r[:depth] for r in rankings], weights, k)]
 
 
 def summarise(rows: dict[str, list[tuple[str, float, float]]]) -> dict[str, dict[str, float]]:

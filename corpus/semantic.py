@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from typing import Any, TypeVar
 
 import numpy as np
 
+K = TypeVar("K", bound=Any)  # a resolution id, or any sortable key
 DTYPE = np.float16  # as stored: half the bytes, cosines equal to 3 decimals
 RRF_K = 60
 LEXICAL_WEIGHT = 2.0  # hybrid: the lexical ranking counts twice the semantic one (measured best)
@@ -60,10 +62,12 @@ class Vectors:
         return [(int(ids[i]), float(scores[i])) for i in top]
 
 
-def fuse(lexical: Sequence[int], semantic: Sequence[int]) -> list[tuple[int, float]]:
-    """Weighted reciprocal rank fusion of two rankings of ids: (id, fused score), best first."""
-    score: dict[int, float] = {}
-    for weight, ranking in ((LEXICAL_WEIGHT, lexical), (SEMANTIC_WEIGHT, semantic)):
-        for rank, rid in enumerate(ranking):
-            score[rid] = score.get(rid, 0.0) + weight / (RRF_K + rank + 1)
+def fuse(
+    rankings: Sequence[Sequence[K]], weights: Sequence[float] = (LEXICAL_WEIGHT, SEMANTIC_WEIGHT), k: int = RRF_K
+) -> list[tuple[K, float]]:
+    """Weighted reciprocal rank fusion of rankings (lexical first): (key, fused score), best first, ties by key."""
+    score: dict[K, float] = {}
+    for ranking, weight in zip(rankings, weights, strict=True):
+        for rank, key in enumerate(ranking):
+            score[key] = score.get(key, 0.0) + weight / (k + rank + 1)
     return sorted(score.items(), key=lambda kv: (-kv[1], kv[0]))

@@ -703,7 +703,7 @@ class Store:
             ranked = [(rid, -c) for rid, c in near]
         else:
             lexical = self.search(query, filters, match=match, limit=HYBRID_POOL)
-            fused = semantic.fuse([h.id for h in lexical.items], [rid for rid, _ in near[:HYBRID_POOL]])
+            fused = semantic.fuse([[h.id for h in lexical.items], [rid for rid, _ in near[:HYBRID_POOL]]])
             ranked = [(rid, -f) for rid, f in fused]
         page = ranked[offset : offset + limit]
         with self._reading() as session:

@@ -91,5 +91,5 @@ def test_vectors_and_fusion() -> None:
     assert [rid for rid, _ in vectors.nearest(np.array([0.0, 1.0]), 2)] == [3, 7]
     assert vectors.nearest(np.array([1.0, 0.0]), 1)[0] == (7, pytest.approx(1.0))
     # lexical counts twice: its first beats the semantic first; agreement beats both
-    fused = [rid for rid, _ in semantic.fuse([1, 2, 3], [4, 3])]
+    fused = [rid for rid, _ in semantic.fuse([[1, 2, 3], [4, 3]])]
     assert fused[0] == 3 and fused.index(1) < fused.index(4)
