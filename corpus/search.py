@@ -113,6 +113,11 @@ class Page(_Model, Generic[T]):
         default=None,
         description="counts over all matches: kind, body, year, agency (top 20 agency ids)",
     )
+    total_exact: bool = Field(
+        default=True,
+        description="false: ``total`` and ``facets`` count only the first matches found (a lower bound: "
+        "the server backend stops counting at 10,000; meaning-based modes rank a fixed pool)",
+    )
 
 
 class DocumentSummary(_Model):

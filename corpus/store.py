@@ -47,6 +47,7 @@ from sqlalchemy import (
     text,
     union_all,
 )
+from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, selectinload, sessionmaker
@@ -71,6 +72,8 @@ SIMILAR_CANDIDATES = 50  # best matches of those words, re-ranked by TF-IDF cosi
 SYNC_BATCH = 5000  # resolutions indexed per commit when catching up
 SEMANTIC_POOL = 500  # nearest resolutions by meaning, before filters
 HYBRID_POOL = 50  # best of each ranking fused in hybrid mode
+TOTAL_CAP = 10_000  # PostgreSQL with RUM: matches counted (and faceted) at most
+RUM_INDEX = "ix_resolutions_search_rum"
 Mode = Literal["lexical", "semantic", "hybrid"]
 
 
@@ -371,6 +374,7 @@ class Store:
         # an in-memory database is one shared connection: one user at a time
         self._lock: AbstractContextManager[Any] = threading.RLock() if _in_memory(self.url) else nullcontext()
         self.index = TextIndex(_index_path(self.url)) if self.dialect == "sqlite" else None
+        self._rum = self.dialect == "postgresql" and self._has_index(RUM_INDEX)
         self._vectors = semantic.Vectors()
         self._vectors_seen = -1  # embeddings stored when the matrix was loaded
         self._stale = True
@@ -380,6 +384,10 @@ class Store:
     def dialect(self) -> str:
         """``sqlite`` or ``postgresql``."""
         return self.engine.dialect.name
+
+    def _has_index(self, name: str) -> bool:
+        with self._reading() as session:
+            return session.scalar(text("SELECT 1 FROM pg_indexes WHERE indexname = :n"), {"n": name}) is not None
 
     def sync(self) -> int:
         """Index the stored resolutions the embedded index lacks (after a crash, an upgrade); how many."""
@@ -561,6 +569,8 @@ class Store:
             return Page(items=[], total=0, limit=limit, offset=offset, facets=_no_facets() if facets else None)
         if self.index is not None:
             return self._indexed(p, filters, limit, offset, prefer_recent, facets)
+        if self._rum and not prefer_recent:
+            return self._ranked_by_rum(p, filters, limit, offset, facets)
         m = sq.matches(self.dialect, p)
         score = (m.c.score * self._recency() if prefer_recent else m.c.score).label("score")
         base = (
@@ -710,7 +720,7 @@ class Store:
             rows = self._rows([rid for rid, _ in page], session)
         terms = sq.plan(query, match).terms
         items = [_hit(*rows[rid], score, terms) for rid, score in page if rid in rows]
-        return Page(items=items, total=len(ranked), limit=limit, offset=offset)
+        return Page(items=items, total=len(ranked), limit=limit, offset=offset, total_exact=False)
 
     def _recency(self) -> Any:
         """A factor in (0, 1]: 1 for a meeting today, 1/2 at the half-life, smaller when older or undated."""
@@ -755,6 +765,34 @@ class Store:
         terms = p.terms if p is not None else ()
         items = [_hit(*rows[rid], score, terms) for rid, score in found.hits if rid in rows]
         return Page(items=items, total=found.total, limit=limit, offset=offset, facets=found.facets)
+
+    def _ranked_by_rum(
+        self, p: sq.QueryPlan, filters: Filters, limit: int, offset: int, facets: bool
+    ) -> Page[Hit]:
+        """PostgreSQL with RUM: the best matches ordered from the index; counts capped at ``TOTAL_CAP``."""
+        query = cast(literal(sq.tsquery(p)), TSQUERY)
+        search = literal_column("resolutions.search")
+        match = search.op("@@", is_comparison=True)(query)
+        distance = search.op("<=>", return_type=Float)(query)
+        clause = _resolution_filters(filters)
+        capped = select(ResolutionRow.id).where(match, clause).limit(TOTAL_CAP + 1)
+        page_stmt = (
+            select(ResolutionRow.id, distance.label("score"))
+            .where(match, clause)
+            .order_by(distance, ResolutionRow.id)
+            .limit(limit)
+            .offset(offset)
+        )
+        with self._reading() as session:
+            counts = _facet_counts(session, capped) if facets else None
+            total = sum(counts["kind"].values()) if counts else (session.scalar(sq.count_of(capped)) or 0)
+            page = session.execute(page_stmt).all() if total and limit else []
+            rows = self._rows([rid for rid, _ in page], session)
+        items = [_hit(*rows[rid], score, p.terms) for rid, score in page]
+        exact = total <= TOTAL_CAP
+        return Page(
+            items=items, total=min(total, TOTAL_CAP), limit=limit, offset=offset, facets=counts, total_exact=exact
+        )
 
     def _catch_up(self) -> None:
         if self._stale:

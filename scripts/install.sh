@@ -12,19 +12,26 @@ if [[ "${1:-}" == "--dev" ]]; then
   extras="-e .[dev,semantic]"
 fi
 
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if (( ${#missing[@]} )); then
+apt_install() {  # the packages given that are not installed yet
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  (( ${#missing[@]} )) || return 0
   if command -v apt-get >/dev/null; then
-    sudo=""; [[ $(id -u) -eq 0 ]] || sudo="sudo"
+    local sudo=""; [[ $(id -u) -eq 0 ]] || sudo="sudo"
     $sudo apt-get update -q
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
   else
     echo "install these system packages first: ${missing[*]}" >&2
     exit 1
   fi
+}
+
+apt_install "${packages[@]}"
+if [[ "${1:-}" == "--dev" ]]; then  # RUM index for the PostgreSQL search, for the server's major version
+  pg_major=$(find /usr/lib/postgresql -mindepth 1 -maxdepth 1 -printf '%f\n' | sort -n | tail -1)
+  apt_install "postgresql-${pg_major}-rum"
 fi
 
 [[ -x .venv/bin/python ]] || python3 -m venv .venv

@@ -266,3 +266,18 @@ def test_limit_zero_counts_without_items(corpus_filled: Store) -> None:
     page = corpus_filled.search("ถอดบทเรียน", limit=0)
     assert page.total == 2 and page.items == []
     assert corpus_filled.resolutions(limit=0).total == 5
+
+
+def test_server_counts_stop_at_a_cap(corpus_filled: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """PostgreSQL ranks from its RUM index and counts at most TOTAL_CAP matches (a lower bound, flagged)."""
+    import corpus.store as store_module
+
+    monkeypatch.setattr(store_module, "TOTAL_CAP", 1)
+    page = corpus_filled.search("ถอดบทเรียน", facets=True)
+    if corpus_filled.dialect == "postgresql":
+        assert corpus_filled._rum, "the rum extension is installed by scripts/install.sh --dev"
+        assert (page.total, page.total_exact) == (1, False)
+        assert sum(page.facets["kind"].values()) == 2  # type: ignore[index]  # counted over the cap + 1
+    else:
+        assert (page.total, page.total_exact) == (2, True)
+    assert len(page.items) == 2  # ranking is never capped
