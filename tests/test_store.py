@@ -143,7 +143,7 @@ def test_schema_is_migrated_once_and_sqlite_is_tuned(corpus_registry: Path, corp
     again = Store(corpus_db_url)  # upgrading an up-to-date database is a no-op
     try:
         with again.engine.connect() as conn:
-            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0003"
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0005"
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar_one() == "wal"
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
             assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar_one() == store_module.BUSY_TIMEOUT_MS

@@ -203,7 +203,8 @@ async function search(offset) {
   setStatus(status, "กำลังค้นหา…");
   try {
     const { body } = await api(`/resolutions?${params}`);
-    setStatus(status, body.total ? `พบ ${body.total} มติ` : "ไม่พบมติที่ตรงกับเงื่อนไข");
+    const about = body.total_exact === false ? "อย่างน้อย " : "";
+    setStatus(status, body.total ? `พบ${about ? " " + about : " "}${body.total} มติ` : "ไม่พบมติที่ตรงกับเงื่อนไข");
     $("#hits").replaceChildren(...body.items.map((h) => el("li", {},
       kindBadge(h.kind), el("strong", {}, h.number ? `มติที่ ${h.number} ` : ""),
       el("span", {}, ...snippetNodes(h.snippet)),
