@@ -42,17 +42,19 @@ def ingest_files(store: Store, paths: Iterable[Path], workers: Workers) -> Itera
 
     Each file is hashed here first: ids already stored, or met earlier in this batch, never reach a
     worker. Records are stored here, one transaction each, so a batch that is interrupted (even by
-    kill -9) loses at most the documents in flight and resumes by running it again.
+    kill -9) loses at most the documents in flight and resumes by running it again (the search
+    index commits in groups; what a kill leaves out of it is caught up when the store next opens).
     """
-    for path, future in completed(_submitted(store, paths, workers), 2 * workers.n):
-        try:
-            record = future.result()
-        except MatiError as e:
-            yield Outcome(path, "failed", e)
-            continue
-        with _interrupt_held():  # a record committed is also reported, whatever Ctrl-C interrupts
-            created = record is not None and store.add(record)[1]
-            yield Outcome(path, "stored" if created else "present")
+    with store.grouped_indexing():
+        for path, future in completed(_submitted(store, paths, workers), 2 * workers.n):
+            try:
+                record = future.result()
+            except MatiError as e:
+                yield Outcome(path, "failed", e)
+                continue
+            with _interrupt_held():  # a record committed is also reported, whatever Ctrl-C interrupts
+                created = record is not None and store.add(record)[1]
+                yield Outcome(path, "stored" if created else "present")
 
 
 @contextmanager

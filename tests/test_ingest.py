@@ -296,3 +296,9 @@ def test_an_interrupted_ingest_resumes_without_losing_or_duplicating(tmp_path: P
         records = [json.loads(row[0]) for row in conn.execute("SELECT record_json FROM documents")]
     assert sorted(ids) == sorted(file_id(f) for f in files)
     assert all(per_doc[r["document"]["id"]] == len(r["resolutions"]) > 0 for r in records)
+    # the search index (committed in groups, so the kill left it behind) has caught up: each resolution once
+    from corpus.store import Store
+
+    with Store(f"sqlite:///{db}") as store:
+        assert store.index is not None and len(store.index) == sum(per_doc.values())
+        assert len(store.index.ids()) == len(store.index)  # no resolution indexed twice

@@ -307,3 +307,14 @@ def test_an_index_of_another_schema_is_rebuilt(corpus_registry: Path, corpus_db_
     tantivy.Index(builder.build(), path=str(path))
     with Store(corpus_db_url) as store:
         assert store.search("ถอดบทเรียน").total == 2
+
+
+@pytest.mark.sqlite_only
+def test_grouped_indexing_commits_once_for_many_records(corpus_store: Store, corpus_records: list[Record]) -> None:
+    assert corpus_store.index is not None
+    with corpus_store.grouped_indexing():
+        for r in corpus_records:
+            corpus_store.add(r)
+        assert len(corpus_store.index) == 0  # pending until the group commits
+    assert len(corpus_store.index) == 5
+    assert corpus_store.search("ถอดบทเรียน").total == 2
