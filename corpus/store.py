@@ -652,17 +652,25 @@ class Store:
                 by_id = self._rows([rid for rid, _ in found], session)
             rows = [(*by_id[rid], score) for rid, score in found if rid in by_id]
             return self._ranked_similar(own, top, rows, limit)
-        m = sq.matches(self.dialect, sq.QueryPlan(tuple(sq.TermGroup(t) for t in top), "any"))
+        p = sq.QueryPlan(tuple(sq.TermGroup(t) for t in top), "any")
         clauses = [ResolutionRow.id != row.id, ResolutionRow.document_id != row.document_id]
         if row.meeting_date is not None:
             clauses.append(ResolutionRow.meeting_date <= row.meeting_date)
+        if self._rum:
+            match, score = _rum_match(p)
+            stmt = select(ResolutionRow, DocumentRow.source_name, score).where(match)
+        else:
+            m = sq.matches(self.dialect, p)
+            score = m.c.score
+            stmt = (
+                select(ResolutionRow, DocumentRow.source_name, score)
+                .select_from(m)
+                .join(ResolutionRow, ResolutionRow.id == m.c.rid)
+            )
         stmt = (
-            select(ResolutionRow, DocumentRow.source_name, m.c.score)
-            .select_from(m)
-            .join(ResolutionRow, ResolutionRow.id == m.c.rid)
-            .join(DocumentRow, DocumentRow.id == ResolutionRow.document_id)
+            stmt.join(DocumentRow, DocumentRow.id == ResolutionRow.document_id)
             .where(*clauses)
-            .order_by(m.c.score, ResolutionRow.id)
+            .order_by(score, ResolutionRow.id)
             .limit(SIMILAR_CANDIDATES)
         )
         with self._reading() as session:
@@ -798,10 +806,7 @@ class Store:
         self, p: sq.QueryPlan, filters: Filters, limit: int, offset: int, facets: bool
     ) -> Page[Hit]:
         """PostgreSQL with RUM: the best matches ordered from the index; counts capped at ``TOTAL_CAP``."""
-        query = cast(literal(sq.tsquery(p)), TSQUERY)
-        search = literal_column("resolutions.search")
-        match = search.op("@@", is_comparison=True)(query)
-        distance = search.op("<=>", return_type=Float)(query)
+        match, distance = _rum_match(p)
         clause = _resolution_filters(filters)
         capped = select(ResolutionRow.id).where(match, clause).limit(TOTAL_CAP + 1)
         page_stmt = (
@@ -924,6 +929,13 @@ def _resolution_filters(f: Filters) -> Any:
         )
         clauses.append(still_open if f.open_actions else ~still_open)
     return sq.combine(clauses)
+
+
+def _rum_match(p: sq.QueryPlan) -> tuple[Any, Any]:
+    """PostgreSQL: the plan's match (``search @@ q``) and RUM distance (``search <=> q``, lower is better)."""
+    query = cast(literal(sq.tsquery(p)), TSQUERY)
+    search = literal_column("resolutions.search")
+    return search.op("@@", is_comparison=True)(query), search.op("<=>", return_type=Float)(query)
 
 
 def _no_facets() -> dict[str, dict[str, int]]:
