@@ -591,7 +591,7 @@ class Store:
         if not query or not query.strip():
             return self.resolutions(filters, limit=limit, offset=offset, facets=facets)
         if mode != "lexical":
-            return self._by_meaning(query, filters, mode, match, limit, offset)
+            return self._by_meaning(query, filters, mode, match, limit, offset, facets)
         p = sq.plan(query, match, expand=expand)
         if not p:
             return Page(items=[], total=0, limit=limit, offset=offset, facets=_no_facets() if facets else None)
@@ -729,8 +729,11 @@ class Store:
                 self._vectors_seen = stored
         return self._vectors.nearest(vector, k)
 
-    def _by_meaning(self, query: str, filters: Filters, mode: Mode, match: Match, limit: int, offset: int) -> Page[Hit]:
-        """Semantic or hybrid ranking: nearest by meaning within the filters, fused with lexical in hybrid."""
+    def _by_meaning(
+        self, query: str, filters: Filters, mode: Mode, match: Match, limit: int, offset: int, facets: bool
+    ) -> Page[Hit]:
+        """Semantic or hybrid ranking: nearest by meaning within the filters, fused with lexical in hybrid;
+        total and facets count the ranked pool."""
         near = self._nearest(query, SEMANTIC_POOL)
         with self._reading() as session:
             allowed = (
@@ -754,9 +757,11 @@ class Store:
         page = ranked[offset : offset + limit]
         with self._reading() as session:
             rows = self._rows([rid for rid, _ in page], session)
+            pool = select(ResolutionRow.id).where(ResolutionRow.id.in_([rid for rid, _ in ranked]))
+            counts = (_facet_counts(session, pool) if ranked else _no_facets()) if facets else None
         terms = sq.plan(query, match).terms
         items = [_hit(*rows[rid], score, terms) for rid, score in page if rid in rows]
-        return Page(items=items, total=len(ranked), limit=limit, offset=offset, total_exact=False)
+        return Page(items=items, total=len(ranked), limit=limit, offset=offset, facets=counts, total_exact=False)
 
     def _recency(self) -> Any:
         """A factor in (0, 1]: 1 for a meeting today, 1/2 at the half-life, smaller when older or undated."""

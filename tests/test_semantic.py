@@ -51,8 +51,9 @@ def test_hybrid_keeps_exact_matches_first(meanings: Store) -> None:
 
 
 def test_filters_apply_to_meaning_based_search(meanings: Store) -> None:
-    page = meanings.search("ช่วยเหลือคนโดนน้ำท่วม", Filters(kind=Kind.assign), mode="semantic")
+    page = meanings.search("ช่วยเหลือคนโดนน้ำท่วม", Filters(kind=Kind.assign), mode="semantic", facets=True)
     assert [h.text.removeprefix("1. ") for h in page.items] == [SMOG]
+    assert page.facets is not None and page.facets["kind"] == {"assign": 1} and not page.total_exact
     assert meanings.search("น้ำท่วม", Filters(date_from=dt.date(2024, 1, 1)), mode="hybrid").total == 0
 
 
