@@ -214,8 +214,6 @@ class TextIndex:
         s = self._searcher()
         today = today or dt.date.today()
         clauses = self._filters(s, filters, today)
-        if clauses is None:
-            return Found([], 0, _empty_facets() if facets else None)
         text_q = _text_query(plan) if plan is not None else None
         if text_q is None:
             query = _all_of(clauses)
@@ -265,8 +263,8 @@ class TextIndex:
 
     # filters
 
-    def _filters(self, s: Any, f: Filters, today: dt.date) -> list[tuple[Any, Any]] | None:
-        """Filter clauses (scoring nothing); None when a filter can match nothing."""
+    def _filters(self, s: Any, f: Filters, today: dt.date) -> list[tuple[Any, Any]]:
+        """Filter clauses (scoring nothing)."""
         out: list[tuple[Any, Any]] = []
         if f.date_from is not None or f.date_to is not None:
             lo = f.date_from.toordinal() if f.date_from else 1
