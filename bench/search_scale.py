@@ -179,6 +179,11 @@ def build(url: str, paras: list[tuple[str, dt.date]], docs: dict[str, sq.IndexDo
         store_module._index_docs = original
 
 
+def stored_resolutions(url: str) -> int:
+    with Store(url) as store, store.engine.connect() as conn:
+        return int(conn.exec_driver_sql("SELECT count(*) FROM resolutions").scalar_one())
+
+
 def size_mb(url: str, store: Store) -> float:
     if store.dialect == "postgresql":
         with store.engine.connect() as conn:
@@ -315,7 +320,8 @@ def main() -> int:
     ap.add_argument("--pg-url", default=None, help="an empty PostgreSQL database (default: a throw-away server)")
     ap.add_argument("--load", type=int, default=20, help="seconds of wrk load on the largest store (0: none)")
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--reuse", action="store_true", help="SQLite: query a store built by an earlier run in --work")
+    ap.add_argument("--reuse", action="store_true", help="query a store of this size built by an earlier run "
+                    "(SQLite: in --work; PostgreSQL: at --pg-url)")
     args = ap.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="mati-scale-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -342,6 +348,7 @@ def main() -> int:
                         if server is None:
                             break
                     url = args.pg_url or server.url(server.new_database())  # type: ignore[union-attr]
+                    reused = args.reuse and args.pg_url is not None and stored_resolutions(url) == size
                 seconds = None if reused else build(url, paras, docs, size)
                 with Store(url) as store:
                     mb = size_mb(url, store)

@@ -116,7 +116,7 @@ class Page(_Model, Generic[T]):
     total_exact: bool = Field(
         default=True,
         description="false: ``total`` and ``facets`` count only the first matches found (a lower bound: "
-        "the server backend stops counting at 10,000; meaning-based modes rank a fixed pool)",
+        "the server backend stops counting at 1,000; meaning-based modes rank a fixed pool)",
     )
 
 
