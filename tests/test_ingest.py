@@ -253,11 +253,14 @@ def _processes_with(marker: str) -> list[int]:
     return found
 
 
+RESUMED_FILES = 120  # enough that a busy machine's polling still stops each run mid-way
+
+
 def test_an_interrupted_ingest_resumes_without_losing_or_duplicating(tmp_path: Path) -> None:
     """kill -9 mid-way, then Ctrl-C mid-way, then a run to the end: every document stored exactly once."""
     from corpus.ingest import file_id
 
-    files = write_minutes(tmp_path / "in", 40)
+    files = write_minutes(tmp_path / "in", RESUMED_FILES)
     db = tmp_path / "resume.db"
     marker = uuid.uuid4().hex
     env = {**os.environ, "MATI_DATABASE_URL": f"sqlite:///{db}", "PYTHAINLP_OFFLINE": "1",
@@ -271,7 +274,7 @@ def test_an_interrupted_ingest_resumes_without_losing_or_duplicating(tmp_path: P
             time.sleep(0.01)
         run.send_signal(sig)
         _, stderr = run.communicate(timeout=30)
-        assert _stored(db) < 40, "the run should have been stopped mid-way"
+        assert _stored(db) < RESUMED_FILES, "the run should have been stopped mid-way"
         return run.returncode, stderr
 
     code, _ = interrupt(signal.SIGKILL, after=3)
@@ -289,7 +292,7 @@ def test_an_interrupted_ingest_resumes_without_losing_or_duplicating(tmp_path: P
 
     rerun = subprocess.run(command, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert rerun.returncode == 0, rerun.stderr
-    assert f"stored {40 - interrupted}, already present {interrupted}, failed 0" in rerun.stderr
+    assert f"stored {RESUMED_FILES - interrupted}, already present {interrupted}, failed 0" in rerun.stderr
     with sqlite3.connect(db) as conn:
         ids = [row[0] for row in conn.execute("SELECT id FROM documents")]
         per_doc = dict(conn.execute("SELECT document_id, count(*) FROM resolutions GROUP BY document_id").fetchall())
