@@ -77,6 +77,7 @@ INDEX_GROUP = 2000  # grouped_indexing: resolutions per index commit
 INDEX_GROUP_SECONDS = 5.0  # … or this long after the last commit
 TOTAL_CAP = 1000  # PostgreSQL with RUM: matches counted (and faceted) at most (each costs a heap recheck)
 RUM_INDEX = "ix_resolutions_search_rum"
+RUM_WORK_MEM = "64MB"  # per search transaction: the match bitmap of a common word stays exact (-25% at 1M)
 Mode = Literal["lexical", "semantic", "hybrid"]
 
 
@@ -821,6 +822,7 @@ class Store:
         )
         with self._reading() as session:
             session.execute(text("SET LOCAL enable_seqscan = off"))  # count from the index, never a table scan
+            session.execute(text(f"SET LOCAL work_mem = '{RUM_WORK_MEM}'"))  # exact bitmaps: fewer rechecks
             counts = _facet_counts(session, capped) if facets else None
             total = sum(counts["kind"].values()) if counts else (session.scalar(sq.count_of(capped)) or 0)
             page = session.execute(page_stmt).all() if total and limit else []
