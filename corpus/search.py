@@ -57,6 +57,7 @@ WEIGHTS: dict[Field_, float] = {"words": 1.0, "subwords": 0.4, "pairs": 0.4, "ag
 PG_WEIGHT_LETTER: dict[Field_, str] = {"words": "A", "subwords": "B", "pairs": "B", "agencies": "C"}
 PG_MAX_POSITION = 16383
 RECENCY_HALF_LIFE_DAYS = 2 * 365  # prefer_recent: a meeting this old counts half
+RECENT_POOL = 200  # prefer_recent on an index that ranks by itself: its best matches re-ranked by age
 FACET_TOP_AGENCIES = 20
 _THAI_WORD = re.compile(r"^[\u0e01-\u0e4e]+$")
 SNIPPET_BEFORE = 60
@@ -351,6 +352,12 @@ def matches(dialect: str, p: QueryPlan) -> Any:
         "FROM resolutions, CAST(:fts_query AS tsquery) AS q WHERE search @@ q"
     ).bindparams(fts_query=tsquery(p), weights=pg_weights())
     return stmt.columns(rid=Integer, score=Float).cte("fts_hits").prefix_with("MATERIALIZED")
+
+
+def recency(meeting_date: dt.date | None, today: dt.date) -> float:
+    """1 for a meeting today, 1/2 at the half-life, smaller when older; undated as five half-lives."""
+    age = (today - meeting_date).days if meeting_date else 5 * RECENCY_HALF_LIFE_DAYS
+    return 1.0 / (1.0 + max(age, 0) / RECENCY_HALF_LIFE_DAYS)
 
 
 # --- filters -----------------------------------------------------------------------------

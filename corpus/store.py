@@ -598,8 +598,8 @@ class Store:
             return Page(items=[], total=0, limit=limit, offset=offset, facets=_no_facets() if facets else None)
         if self.index is not None:
             return self._indexed(p, filters, limit, offset, prefer_recent, facets)
-        if self._rum and not prefer_recent:
-            return self._ranked_by_rum(p, filters, limit, offset, facets)
+        if self._rum:
+            return self._ranked_by_rum(p, filters, limit, offset, facets, prefer_recent)
         m = sq.matches(self.dialect, p)
         score = (m.c.score * self._recency() if prefer_recent else m.c.score).label("score")
         base = (
@@ -808,24 +808,36 @@ class Store:
         items = [_hit(*rows[rid], score, terms) for rid, score in found.hits if rid in rows]
         return Page(items=items, total=found.total, limit=limit, offset=offset, facets=found.facets)
 
-    def _ranked_by_rum(self, p: sq.QueryPlan, filters: Filters, limit: int, offset: int, facets: bool) -> Page[Hit]:
-        """PostgreSQL with RUM: the best matches ordered from the index; counts capped at ``TOTAL_CAP``."""
+    def _ranked_by_rum(
+        self, p: sq.QueryPlan, filters: Filters, limit: int, offset: int, facets: bool, prefer_recent: bool
+    ) -> Page[Hit]:
+        """PostgreSQL with RUM: the best matches ordered from the index (``prefer_recent``: the best
+        ``RECENT_POOL`` re-ranked by age, as the embedded index does); counts capped at ``TOTAL_CAP``."""
         match, distance = _rum_match(p)
         clause = _resolution_filters(filters)
         capped = select(ResolutionRow.id).where(match, clause).limit(TOTAL_CAP + 1)
+        pool = max(sq.RECENT_POOL, offset + limit) if prefer_recent else limit
         page_stmt = (  # ordered by the distance alone: a second key would sort every match (6 s at 1M)
-            select(ResolutionRow.id, distance.label("score"))
+            select(ResolutionRow.id, distance.label("score"), ResolutionRow.meeting_date)
             .where(match, clause)
             .order_by(distance)
-            .limit(limit)
-            .offset(offset)
+            .limit(pool)
+            .offset(0 if prefer_recent else offset)
         )
         with self._reading() as session:
             session.execute(text("SET LOCAL enable_seqscan = off"))  # count from the index, never a table scan
             session.execute(text(f"SET LOCAL work_mem = '{RUM_WORK_MEM}'"))  # exact bitmaps: fewer rechecks
             counts = _facet_counts(session, capped) if facets else None
             total = sum(counts["kind"].values()) if counts else (session.scalar(sq.count_of(capped)) or 0)
-            page = session.execute(page_stmt).all() if total and limit else []
+            found = session.execute(page_stmt).all() if total and limit else []
+            if prefer_recent:
+                today = dt.date.today()
+                ranked = sorted(
+                    ((rid, d / sq.recency(day, today)) for rid, d, day in found), key=lambda rs: (rs[1], rs[0])
+                )
+                page = ranked[offset : offset + limit]
+            else:
+                page = [(rid, d) for rid, d, _ in found]
             rows = self._rows([rid for rid, _ in page], session)
         items = [_hit(*rows[rid], score, p.terms) for rid, score in page]
         exact = total <= TOTAL_CAP

@@ -39,7 +39,6 @@ log = logging.getLogger(__name__)
 WRITER_HEAP = 64 * 1024 * 1024
 BULK_WRITER_HEAP = 512 * 1024 * 1024
 LOCK_WAIT_S = 30.0
-RECENT_POOL = 200  # prefer_recent: best-BM25 matches re-ranked by recency
 NO_DATE = 0  # the ``day`` of an undated meeting (sorts last, newest first)
 FOREVER = dt.date.max.toordinal()  # ``open_until`` of an action with no due date
 _KEY_BITS = 32  # ``order`` = day << 32 | (2**32 - 1 - rid): newest meeting first, then stored order
@@ -221,14 +220,14 @@ class TextIndex:
             hits = [(rid, None) for rid in s.fast_field_values("rid", [a for _, a in found.hits])]
         elif prefer_recent:
             query = _all_of([(tv.Occur.Must, text_q), *clauses])
-            pool = max(RECENT_POOL, offset + limit)
+            pool = max(sq.RECENT_POOL, offset + limit)
             found = s.search(query, pool, count=True)
             addrs = [a for _, a in found.hits]
             rids = s.fast_field_values("rid", addrs)
             days = s.fast_field_values("day", addrs)
             ranked = sorted(
                 (
-                    (rid, score * _recency(day, today))
+                    (rid, score * sq.recency(dt.date.fromordinal(day) if day else None, today))
                     for (score, _), rid, day in zip(found.hits, rids, days, strict=True)
                 ),
                 key=lambda rs: (-rs[1], rs[0]),
@@ -305,12 +304,6 @@ class TextIndex:
 def _best(hit: tuple[int, float]) -> tuple[float, int]:
     """Best first (lower score), ties by id: the order of the SQL backends."""
     return hit[1], hit[0]
-
-
-def _recency(day: int | None, today: dt.date) -> float:
-    """1 for a meeting today, 1/2 at the half-life, smaller when older; undated as five half-lives."""
-    age = today.toordinal() - day if day else 5 * sq.RECENCY_HALF_LIFE_DAYS
-    return 1.0 / (1.0 + max(age, 0) / sq.RECENCY_HALF_LIFE_DAYS)
 
 
 def _range(field: str, lo: int | None, hi: int | None) -> Any:
