@@ -168,13 +168,19 @@ class TextIndex:
             self._index.reload()
 
     def add(self, entries: Iterable[Entry], *, bulk: bool = False) -> int:
-        """Index ``entries`` in one commit; returns how many."""
-        n = 0
+        """Index ``entries`` in one commit, replacing any entry of the same resolution; returns how many.
+
+        Replacing matters: another process may catch an entry up (``Store.sync``) between the
+        commit of its record and this call.
+        """
+        todo = list(entries)
+        if not todo:
+            return 0
         with self._writer(BULK_WRITER_HEAP if bulk else WRITER_HEAP) as w:
-            for e in entries:
+            w.delete_documents_by_query(tv.Query.term_set_query(SCHEMA, "rid", [e.rid for e in todo]))
+            for e in todo:
                 w.add_document(_document(e))
-                n += 1
-        return n
+        return len(todo)
 
     def clear(self) -> None:
         with self._writer(WRITER_HEAP) as w:

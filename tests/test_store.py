@@ -318,3 +318,14 @@ def test_grouped_indexing_commits_once_for_many_records(corpus_store: Store, cor
         assert len(corpus_store.index) == 0  # pending until the group commits
     assert len(corpus_store.index) == 5
     assert corpus_store.search("ถอดบทเรียน").total == 2
+
+
+@pytest.mark.sqlite_only
+def test_an_entry_indexed_twice_is_held_once(corpus_store: Store, corpus_records: list[Record]) -> None:
+    """Another process may catch a record up before its own writer indexes it: the second add replaces."""
+    assert corpus_store.index is not None
+    corpus_store.add(corpus_records[0])
+    entries = corpus_store._stored_entries(sorted(corpus_store.index.ids()))
+    corpus_store.index.add(entries)
+    assert len(corpus_store.index) == 2
+    assert corpus_store.search("ถอดบทเรียน").total == 1
