@@ -44,6 +44,7 @@ import pgserver  # noqa: E402  (bench/pgserver.py, beside this script)
 
 import corpus.store as store_module  # noqa: E402
 from corpus import search as sq  # noqa: E402
+from corpus import tables  # noqa: E402
 from corpus.search import Filters  # noqa: E402
 from corpus.store import Store  # noqa: E402
 from mati.record import Action, Document, Kind, Meeting, Named, Record, Resolution  # noqa: E402
@@ -141,8 +142,8 @@ def records(paras: list[tuple[str, dt.date]], size: int) -> Iterator[Record]:
 
 def build(url: str, paras: list[tuple[str, dt.date]], docs: dict[str, sq.IndexDoc], size: int) -> float:
     """Load ``size`` resolutions into a fresh store at ``url``; seconds taken (index rebuild included)."""
-    original = store_module._index_docs
-    store_module._index_docs = lambda record: [docs[r.text] for r in record.resolutions]  # segmented once
+    original = tables.index_docs
+    tables.index_docs = lambda record: [docs[r.text] for r in record.resolutions]  # segmented once
     try:
         with Store(url) as store:
             t0 = time.perf_counter()
@@ -176,7 +177,7 @@ def build(url: str, paras: list[tuple[str, dt.date]], docs: dict[str, sq.IndexDo
                     conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
             return time.perf_counter() - t0
     finally:
-        store_module._index_docs = original
+        tables.index_docs = original
 
 
 def stored_resolutions(url: str) -> int:

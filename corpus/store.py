@@ -1,7 +1,7 @@
 """Storage of meeting records: SQLAlchemy 2 over SQLite (embedded) or PostgreSQL (a server).
 
 ``documents.record_json`` is the source of truth (the full Record JSON); the other
-tables denormalise what search and filters need, and the full-text index holds the
+tables (``corpus.tables``) denormalise what search and filters need, and the full-text index holds the
 pre-split Thai terms: on SQLite a tantivy index in the directory ``<database>.index``
 beside the file (``corpus.textindex``; in memory for an in-memory database), filled
 after each commit and caught up from the tables when the store opens; on PostgreSQL
@@ -25,15 +25,10 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import (
     Date,
-    DateTime,
     Engine,
     Float,
-    ForeignKey,
-    Integer,
-    LargeBinary,
     Select,
     String,
-    Text,
     and_,
     case,
     cast,
@@ -51,12 +46,20 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, selectinload, sessionmaker
+from sqlalchemy.orm import Session, selectinload, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from corpus import search as sq
-from corpus import semantic
+from corpus import semantic, tables
 from corpus.search import ActionHit, AgencyCount, DocumentSummary, Filters, Hit, IndexDoc, Match, Page
+from corpus.tables import (
+    ActionRow,
+    DocumentAgencyRow,
+    DocumentRow,
+    EmbeddingRow,
+    ResolutionAgencyRow,
+    ResolutionRow,
+)
 from corpus.textindex import Entry, TextIndex
 from mati.config import settings
 from mati.record import Kind, Record
@@ -79,217 +82,6 @@ TOTAL_CAP = 1000  # PostgreSQL with RUM: matches counted (and faceted) at most (
 RUM_INDEX = "ix_resolutions_search_rum"
 RUM_WORK_MEM = "64MB"  # per search transaction: the match bitmap of a common word stays exact (-25% at 1M)
 Mode = Literal["lexical", "semantic", "hybrid"]
-
-
-class Base(DeclarativeBase):
-    pass
-
-
-class DocumentRow(Base):
-    __tablename__ = "documents"
-
-    id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    source_name: Mapped[str] = mapped_column(String)
-    media_type: Mapped[str] = mapped_column(String)
-    title: Mapped[str] = mapped_column(String, default="")
-    published: Mapped[dt.date | None] = mapped_column(Date)
-    meeting_date: Mapped[dt.date | None] = mapped_column(Date, index=True)
-    body_name: Mapped[str | None] = mapped_column(String)
-    body_abbreviation: Mapped[str | None] = mapped_column(String)
-    body_agency_id: Mapped[str | None] = mapped_column(String)
-    session: Mapped[str | None] = mapped_column(String)
-    ingested_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
-    record_json: Mapped[str] = mapped_column(Text)
-
-    resolutions: Mapped[list[ResolutionRow]] = relationship(cascade="all, delete-orphan")
-    agencies: Mapped[list[DocumentAgencyRow]] = relationship(cascade="all, delete-orphan")
-    actions: Mapped[list[ActionRow]] = relationship(cascade="all, delete-orphan")
-
-
-class ResolutionRow(Base):
-    __tablename__ = "resolutions"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
-    position: Mapped[int] = mapped_column(Integer)
-    number: Mapped[str | None] = mapped_column(String)
-    kind: Mapped[str] = mapped_column(String(16), index=True)
-    text: Mapped[str] = mapped_column(Text)
-    meeting_date: Mapped[dt.date | None] = mapped_column(Date, index=True)
-    body_name: Mapped[str | None] = mapped_column(String)
-    body_abbreviation: Mapped[str | None] = mapped_column(String)
-    body_agency_id: Mapped[str | None] = mapped_column(String, index=True)
-    session: Mapped[str | None] = mapped_column(String)
-
-    agencies: Mapped[list[ResolutionAgencyRow]] = relationship(cascade="all, delete-orphan")
-
-
-class ResolutionAgencyRow(Base):
-    __tablename__ = "resolution_agencies"
-
-    resolution_id: Mapped[int] = mapped_column(ForeignKey("resolutions.id", ondelete="CASCADE"), primary_key=True)
-    agency_id: Mapped[str] = mapped_column(String, primary_key=True, index=True)
-    name: Mapped[str | None] = mapped_column(String)
-    abbreviation: Mapped[str | None] = mapped_column(String)
-
-
-class DocumentAgencyRow(Base):
-    __tablename__ = "document_agencies"
-
-    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True)
-    agency_id: Mapped[str] = mapped_column(String, primary_key=True, index=True)
-    name: Mapped[str] = mapped_column(String)
-    abbreviation: Mapped[str | None] = mapped_column(String)
-    mentions: Mapped[int] = mapped_column(Integer, default=0)
-
-
-class EmbeddingRow(Base):
-    __tablename__ = "embeddings"
-
-    resolution_id: Mapped[int] = mapped_column(ForeignKey("resolutions.id", ondelete="CASCADE"), primary_key=True)
-    model: Mapped[str] = mapped_column(String)
-    vector: Mapped[bytes] = mapped_column(LargeBinary)
-
-
-class ActionRow(Base):
-    __tablename__ = "actions"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
-    position: Mapped[int] = mapped_column(Integer)
-    resolution: Mapped[str | None] = mapped_column(String)
-    agency: Mapped[str] = mapped_column(String)
-    agency_id: Mapped[str | None] = mapped_column(String, index=True)
-    task: Mapped[str] = mapped_column(Text)
-    due: Mapped[dt.date | None] = mapped_column(Date, index=True)
-
-
-# --- rows from a record ------------------------------------------------------------------
-
-
-def _document_row(record: Record) -> DocumentRow:
-    doc, meeting = record.document, record.meeting
-    body = meeting.body
-    return DocumentRow(
-        id=doc.id,
-        source_name=doc.source_name,
-        media_type=doc.media_type,
-        title=doc.title,
-        published=doc.published,
-        meeting_date=meeting.date,
-        body_name=body.name if body else None,
-        body_abbreviation=body.abbreviation if body else None,
-        body_agency_id=body.agency if body else None,
-        session=meeting.session,
-        ingested_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
-        record_json=record.to_json(),
-    )
-
-
-def _resolution_rows(record: Record, doc: DocumentRow) -> list[ResolutionRow]:
-    named = {a.id: a for a in record.agencies}
-    rows = []
-    for position, res in enumerate(record.resolutions):
-        row = ResolutionRow(
-            position=position,
-            number=res.number,
-            kind=res.kind.value,
-            text=res.text,
-            meeting_date=doc.meeting_date,
-            body_name=doc.body_name,
-            body_abbreviation=doc.body_abbreviation,
-            body_agency_id=doc.body_agency_id,
-            session=doc.session,
-        )
-        for agency_id in dict.fromkeys(res.agencies):
-            agency = named.get(agency_id)
-            row.agencies.append(
-                ResolutionAgencyRow(
-                    agency_id=agency_id,
-                    name=agency.name if agency else None,
-                    abbreviation=agency.abbreviation if agency else None,
-                )
-            )
-        rows.append(row)
-    return rows
-
-
-def _agency_rows(record: Record) -> list[DocumentAgencyRow]:
-    rows: dict[str, DocumentAgencyRow] = {}
-    for a in record.agencies:
-        if a.id in rows:
-            rows[a.id].mentions += len(a.mentions)
-        else:
-            rows[a.id] = DocumentAgencyRow(
-                agency_id=a.id, name=a.name, abbreviation=a.abbreviation, mentions=len(a.mentions)
-            )
-    return list(rows.values())
-
-
-def _action_rows(record: Record) -> list[ActionRow]:
-    return [
-        ActionRow(
-            position=position,
-            resolution=a.resolution,
-            agency=a.agency,
-            agency_id=a.agency_id,
-            task=a.task,
-            due=a.due,
-        )
-        for position, a in enumerate(record.actions)
-    ]
-
-
-def _index_docs(record: Record) -> list[IndexDoc]:
-    """The full-text index fields of each resolution of a record (CPU work, done outside transactions)."""
-    named = {a.id: a for a in record.agencies}
-    docs = []
-    for res in record.resolutions:
-        forms: list[str] = []
-        for agency_id in dict.fromkeys(res.agencies):
-            a = named.get(agency_id)
-            forms += sq.agency_forms(agency_id, a.name if a else None, a.abbreviation if a else None)
-        docs.append(sq.index_document(res.text, forms))
-    return docs
-
-
-def _row_index_doc(row: ResolutionRow) -> IndexDoc:
-    """The index fields of a stored resolution (as ``_index_docs`` made them from its record)."""
-    forms = [f for a in row.agencies for f in sq.agency_forms(a.agency_id, a.name, a.abbreviation)]
-    return sq.index_document(row.text, list(dict.fromkeys(forms)))
-
-
-def _write_tsvectors(session: Session, rows: Sequence[ResolutionRow], docs: Sequence[IndexDoc]) -> None:
-    """PostgreSQL: write the resolutions' ``search`` tsvectors (in the record's transaction)."""
-    if rows:
-        session.execute(
-            text("UPDATE resolutions SET search = CAST(:v AS tsvector) WHERE id = :id"),
-            [{"id": row.id, "v": sq.tsvector_literal(d)} for row, d in zip(rows, docs, strict=True)],
-        )
-
-
-def _entries(rows: Sequence[ResolutionRow], docs: Sequence[IndexDoc], actions: Iterable[ActionRow]) -> list[Entry]:
-    """The embedded index entries of resolutions (their agencies loaded) and the actions of their documents."""
-    open_until: dict[tuple[str, str | None], dt.date] = {}
-    for a in actions:
-        key = (a.document_id, a.resolution)
-        open_until[key] = max(open_until.get(key, dt.date.min), a.due or dt.date.max)
-    return [
-        Entry(
-            rid=row.id,
-            document_id=row.document_id,
-            kind=row.kind,
-            body=_body(row.body_name, row.body_abbreviation),
-            body_names=[n for n in (row.body_name, row.body_abbreviation) if n],
-            body_id=row.body_agency_id,
-            meeting_date=row.meeting_date,
-            agency_ids=[a.agency_id for a in row.agencies],
-            agency_names=[n for a in row.agencies for n in (a.name, a.abbreviation) if n],
-            open_until=open_until.get((row.document_id, row.number)) if row.number is not None else None,
-            terms=doc,
-        )
-        for row, doc in zip(rows, docs, strict=True)
-    ]
 
 
 # --- engine ------------------------------------------------------------------------------
@@ -427,7 +219,7 @@ class Store:
             ).all()
             documents = {r.document_id for r in rows}
             actions = session.scalars(select(ActionRow).where(ActionRow.document_id.in_(documents))).all()
-        return _entries(rows, [_row_index_doc(r) for r in rows], actions)
+        return tables.entries(rows, [tables.row_index_doc(r) for r in rows], actions)
 
     def _index(self, entries: list[Entry]) -> None:
         """Add freshly committed resolutions to the embedded index (grouped inside ``grouped_indexing``)."""
@@ -492,7 +284,7 @@ class Store:
         existing = self.get(doc_id)
         if existing is not None:
             return existing, False
-        docs = _index_docs(record)  # CPU work before locking
+        docs = tables.index_docs(record)  # CPU work before locking
         entries: list[Entry] = []
         try:
             with self._writing() as session:
@@ -517,7 +309,7 @@ class Store:
         todo = {r.document.id: r for r in records}
         with self._reading() as session:
             present = set(session.scalars(select(DocumentRow.id).where(DocumentRow.id.in_(list(todo)))))
-        fresh = [(r, _index_docs(r)) for i, r in todo.items() if i not in present]
+        fresh = [(r, tables.index_docs(r)) for i, r in todo.items() if i not in present]
         entries: list[Entry] = []
         with self._writing() as session:
             for record, docs in fresh:
@@ -528,16 +320,16 @@ class Store:
     @staticmethod
     def _write(session: Session, record: Record, docs: Sequence[IndexDoc]) -> list[Entry]:
         """Add a record's rows (and, on PostgreSQL, their tsvectors); its embedded index entries."""
-        doc = _document_row(record)
-        doc.resolutions = _resolution_rows(record, doc)
-        doc.agencies = _agency_rows(record)
+        doc = tables.document_row(record)
+        doc.resolutions = tables.resolution_rows(record, doc)
+        doc.agencies = tables.agency_rows(record)
         session.add(doc)
         session.flush()  # resolution ids for the index
         if session.get_bind().dialect.name == "postgresql":
-            _write_tsvectors(session, doc.resolutions, docs)
-        doc.actions = _action_rows(record)
+            tables.write_tsvectors(session, doc.resolutions, docs)
+        doc.actions = tables.action_rows(record)
         session.flush()
-        return _entries(doc.resolutions, docs, doc.actions)
+        return tables.entries(doc.resolutions, docs, doc.actions)
 
     def get(self, doc_id: str) -> Record | None:
         with self._reading() as session:

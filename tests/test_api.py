@@ -12,8 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-import corpus.store as store_module
 from api.app import read_upload
+from corpus import tables
 from corpus.store import Store
 from mati.errors import DocumentTooLarge, EmptyDocument, UnsupportedType
 from mati.record import Action, Agency, Document, Kind, Meeting, Record, Resolution
@@ -277,10 +277,10 @@ def test_processing_failure_stores_nothing(corpus_store: Store, api_serve: Calla
 def test_store_failure_mid_write_stores_nothing(
     api_client: httpx.Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def boom(record: Record) -> list[store_module.ActionRow]:
+    def boom(record: Record) -> list[tables.ActionRow]:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(store_module, "_action_rows", boom)
+    monkeypatch.setattr(tables, "action_rows", boom)
     _is_problem(_upload(api_client, MINUTES.encode()), 500)
     monkeypatch.undo()
     assert _stored(api_client) == 0

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import text
 
 import corpus.store as store_module
+from corpus import tables
 from corpus.store import Store
 from mati.record import Record
 
@@ -71,11 +72,11 @@ def test_rows_and_index_are_written(corpus_filled: Store) -> None:
 def test_failure_mid_write_leaves_nothing(
     corpus_store: Store, corpus_records: list[Record], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def boom(record: Record) -> list[store_module.ActionRow]:
+    def boom(record: Record) -> list[tables.ActionRow]:
         raise RuntimeError("disk on fire")
 
     # actions are written after the document, resolutions, agencies and index fields
-    monkeypatch.setattr(store_module, "_action_rows", boom)
+    monkeypatch.setattr(tables, "action_rows", boom)
     with pytest.raises(RuntimeError, match="disk on fire"):
         corpus_store.add(corpus_records[0])
     assert set(_counts(corpus_store).values()) == {0}
