@@ -44,7 +44,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from mati.record import Kind
 from nlp.normalize import digits
-from nlp.registry import registry
+from nlp.registry import Entry, registry
 from nlp.tokenize import index_terms, tokens
 
 T = TypeVar("T")
@@ -363,19 +363,23 @@ def recency(meeting_date: dt.date | None, today: dt.date) -> float:
 # --- filters -----------------------------------------------------------------------------
 
 
+def registry_entry(name: str) -> Entry | None:
+    """The registry entry a filter names: by id, else by any written form."""
+    reg = registry()
+    return reg.get(name) or reg.lookup(name)
+
+
 def agency_ids(agency: str) -> set[str]:
     """Registry ids an agency filter stands for: the agency and every unit under it."""
-    reg = registry()
-    entry = reg.get(agency) or reg.lookup(agency)
-    return reg.descendants(entry.id) if entry else {agency}
+    entry = registry_entry(agency)
+    return registry().descendants(entry.id) if entry else {agency}
 
 
 def agency_clause(agency: str, id_col: InstrumentedAttribute[Any], name_cols: Iterable[Any]) -> Any:
     """Rows whose agency id is among ``agency_ids`` or (unknown names) whose stored name matches."""
     ids = agency_ids(agency)
     clauses = [id_col.in_(sorted(ids))]
-    entry = registry().get(agency) or registry().lookup(agency)
-    if entry is None:
+    if registry_entry(agency) is None:
         needle = agency.strip()
         for col in name_cols:
             clauses.append(col == needle)
@@ -386,7 +390,7 @@ def agency_clause(agency: str, id_col: InstrumentedAttribute[Any], name_cols: It
 def body_clause(body: str, id_col: Any, name_col: Any, abbr_col: Any) -> Any:
     """Meeting body by registry id, written name or abbreviation (partial names match)."""
     needle = body.strip()
-    entry = registry().get(needle) or registry().lookup(needle)
+    entry = registry_entry(needle)
     clauses = [name_col.contains(needle, autoescape=True), abbr_col == needle]
     if entry is not None:
         clauses.append(id_col == entry.id)

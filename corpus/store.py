@@ -172,7 +172,7 @@ class Store:
         self.index = TextIndex(_index_path(self.url)) if self.dialect == "sqlite" else None
         self._rum = self.dialect == "postgresql" and self._has_index(RUM_INDEX)
         self._vectors = semantic.Vectors()
-        self._vectors_seen = -1  # embeddings stored when the matrix was loaded
+        self._vectors_seen = -1  # highest embedded resolution id when the matrix was loaded
         self._stale = True
         self._pending: list[Entry] = []
         self._group_until: float | None = None  # inside grouped_indexing: when to commit the pending entries
@@ -509,12 +509,16 @@ class Store:
             done += len(todo)
 
     def _nearest(self, query: str, k: int) -> list[tuple[int, float]]:
-        """The ``k`` stored resolutions nearest ``query`` in meaning (the matrix reloaded when it grew)."""
+        """The ``k`` stored resolutions nearest ``query`` in meaning (the matrix reloaded when it grew).
+
+        ``mati embed`` adds embeddings in id order, so the highest id tells whether more were stored:
+        an index lookup, where counting would read the whole table of vectors on every query.
+        """
         from nlp import embed
 
         vector = embed.embed_query(query)
         with self._reading() as session:
-            stored = session.scalar(select(func.count(EmbeddingRow.resolution_id))) or 0
+            stored = session.scalar(select(func.max(EmbeddingRow.resolution_id))) or 0
             if stored != self._vectors_seen:
                 self._vectors.replace(
                     [(rid, v) for rid, v in session.execute(select(EmbeddingRow.resolution_id, EmbeddingRow.vector))]
@@ -829,10 +833,6 @@ def _newest_first() -> list[Any]:
     return [ResolutionRow.meeting_date.desc().nulls_last(), ResolutionRow.document_id, ResolutionRow.position]
 
 
-def _body(name: str | None, abbreviation: str | None) -> str | None:
-    return name or abbreviation
-
-
 def _hit(r: ResolutionRow, source_name: str, score: float | None, terms: Sequence[str]) -> Hit:
     return Hit(
         id=r.id,
@@ -842,7 +842,7 @@ def _hit(r: ResolutionRow, source_name: str, score: float | None, terms: Sequenc
         kind=Kind(r.kind),
         text=r.text,
         snippet=sq.snippet(r.text, terms),
-        body=_body(r.body_name, r.body_abbreviation),
+        body=tables.body_label(r.body_name, r.body_abbreviation),
         session=r.session,
         meeting_date=r.meeting_date,
         score=score,
@@ -859,7 +859,7 @@ def _action_hit(a: ActionRow, d: DocumentRow) -> ActionHit:
         task=a.task,
         due=a.due,
         meeting_date=d.meeting_date,
-        body=_body(d.body_name, d.body_abbreviation),
+        body=tables.body_label(d.body_name, d.body_abbreviation),
         session=d.session,
     )
 
@@ -872,7 +872,7 @@ def _summary(d: DocumentRow, resolutions: int) -> DocumentSummary:
         title=d.title,
         published=d.published,
         meeting_date=d.meeting_date,
-        body=_body(d.body_name, d.body_abbreviation),
+        body=tables.body_label(d.body_name, d.body_abbreviation),
         session=d.session,
         resolutions=resolutions,
         ingested_at=d.ingested_at.replace(tzinfo=dt.UTC),

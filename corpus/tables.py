@@ -101,6 +101,11 @@ class ActionRow(Base):
     due: Mapped[dt.date | None] = mapped_column(Date, index=True)
 
 
+def body_label(name: str | None, abbreviation: str | None) -> str | None:
+    """A meeting body as shown: its name, else its abbreviation."""
+    return name or abbreviation
+
+
 # --- rows from a record ------------------------------------------------------------------
 
 
@@ -216,7 +221,7 @@ def entries(rows: Sequence[ResolutionRow], docs: Sequence[IndexDoc], actions: It
             rid=row.id,
             document_id=row.document_id,
             kind=row.kind,
-            body=row.body_name or row.body_abbreviation,
+            body=body_label(row.body_name, row.body_abbreviation),
             body_names=[n for n in (row.body_name, row.body_abbreviation) if n],
             body_id=row.body_agency_id,
             meeting_date=row.meeting_date,

@@ -279,7 +279,7 @@ class TextIndex:
             out.append(_filter(tv.Query.term_query(SCHEMA, "kind", Kind(f.kind).value)))
         if f.body:
             needle = f.body.strip()
-            entry = sq.registry().get(needle) or sq.registry().lookup(needle)
+            entry = sq.registry_entry(needle)
             either = [_term_set("body_name", self._labels_with(s, "body_name", needle))]
             if entry is not None:
                 either.append(tv.Query.term_query(SCHEMA, "body_id", entry.id))
@@ -287,7 +287,7 @@ class TextIndex:
         if f.agency:
             ids = sorted(sq.agency_ids(f.agency))
             either = [_term_set("agency", ids)]
-            if sq.registry().get(f.agency) is None and sq.registry().lookup(f.agency) is None:
+            if sq.registry_entry(f.agency) is None:
                 either.append(_term_set("agency_name", self._labels_with(s, "agency_name", f.agency.strip())))
             out.append(_filter(_any_of(either)))
         if f.open_actions is not None:
